@@ -1,0 +1,14 @@
+"""gh-promotion: promote code along a path of branches by fast-forwarding them.
+
+Layout, in the order a delivery travels:
+
+- ``intake``   — HTTP webhook deliveries become :class:`~gh_promotion.core.delivery.Delivery`
+- ``core``     — decides what a delivery means for the promotion path (no I/O)
+- ``gateway``  — the only code that talks to GitHub (PyGithub underneath)
+- ``runtime``  — the service and the AWS Lambda shells around the core
+- ``config``   — flags, environment and YAML resolved into one immutable object
+- ``simulator``— a strict local GitHub for tests, benchmarks and the demo;
+  the product never imports it.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from gh_promotion.cli import main
+
+main()

@@ -1,0 +1,55 @@
+"""The one documented JSON result every delivery ends in, in every mode."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class Status(str, enum.Enum):
+    PROMOTED = "promoted"  # the target branch now holds the head (or already did)
+    PENDING = "pending"  # a promotion request is open and waiting for a signal
+    SKIPPED = "skipped"  # nothing for gh-promotion to do
+    BLOCKED = "blocked"  # branch protection refused the update for now
+    FAILED = "failed"  # the update was refused for good (e.g. not a fast-forward)
+    ROLLED_BACK = "rolled_back"
+    REJECTED = "rejected"  # a rollback that would move a branch forward or sideways
+    PONG = "pong"  # answer to GitHub's ping
+
+
+@dataclass(frozen=True)
+class Write:
+    """One GitHub write, made or (in a dry run) planned."""
+
+    action: str  # e.g. "create_pull_request", "update_ref", "create_check_run"
+    target: str  # what it acts on: a ref, "owner/repo#12", a sha
+    outcome: str  # "done", "planned", "refused", "failed"
+    detail: str = ""
+    duration_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class Result:
+    status: Status
+    reason: str
+    event: str = ""
+    delivery_id: str = ""
+    repository: str = ""
+    source: str = ""
+    target: str = ""
+    sha: str = ""
+    pull_request: int | None = None
+    writes: tuple[Write, ...] = field(default_factory=tuple)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """False only for outcomes a person must look at (exit status 1 locally)."""
+        return self.status not in (Status.FAILED, Status.REJECTED)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = self.status.value
+        data["writes"] = [asdict(w) for w in self.writes]
+        return data
