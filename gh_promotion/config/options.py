@@ -1,0 +1,367 @@
+"""The one table of configuration options.
+
+Every way of setting a value — command-line flag, environment variable, `.env`,
+YAML key — and every place that describes one — ``--help``, ``config show``,
+``config.sample.yaml``, ``docs/configuration.md`` — is derived from
+:data:`OPTIONS`. Defaults are not repeated here: they are read from the
+:class:`~gh_promotion.config.model.Config` dataclasses, so the model stays the
+single source of truth for them and nothing can drift.
+
+Flag and environment variable names are those of the Go tool
+(isometry/gh-promotion-app) so its users can switch without rewriting their
+deployments.
+
+Standard library only: the Lambda handler imports this on a cold start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gh_promotion.config.model import (
+    AUTH_MODES,
+    LAMBDA_PAYLOAD_TYPES,
+    MODE_ALIASES,
+    MODES,
+    SUPPORTED_EVENTS,
+    Config,
+)
+
+# Which commands carry an option: "root" options are accepted by every command,
+# "service" ones by the root and `service`, "lambda" ones by the root and `lambda`.
+SCOPES = ("root", "service", "lambda")
+
+# The value kinds the parsers in :mod:`gh_promotion.config.values` understand.
+KINDS = ("str", "secret", "bool", "int", "count", "duration", "list")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One configuration value and every name it is known by.
+
+    ``key`` is the dotted path of the value in :class:`Config` with the trailing
+    underscore of ``global_``/``lambda_`` dropped (``"service.port"``); the YAML
+    path is the same path in camelCase (``service.port``,
+    ``promotion.push.createTargetRef``).
+    """
+
+    key: str
+    kind: str
+    help: str
+    flag: str | None = None  # long flag without the dashes
+    short: str | None = None  # one letter
+    env: str | None = None
+    scope: str = "root"
+    choices: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # accepted spelling -> canonical value
+    minimum: int | None = None
+    maximum: int | None = None
+    hidden: bool = False  # flag not shown in --help (the value is a secret)
+
+    @property
+    def yaml_path(self) -> tuple[str, ...]:
+        """The key's segments as they are spelled in the YAML file."""
+        return tuple(camel_case(part) for part in self.key.split("."))
+
+    @property
+    def yaml_key(self) -> str:
+        return ".".join(self.yaml_path)
+
+    @property
+    def flag_name(self) -> str | None:
+        return f"--{self.flag}" if self.flag else None
+
+    @property
+    def default(self) -> Any:
+        """The model's default for this key (read from a fresh ``Config()``)."""
+        return value_at(Config(), self.key)
+
+
+def camel_case(snake: str) -> str:
+    """``create_target_ref`` -> ``createTargetRef``: how the YAML spells a field."""
+    head, *rest = snake.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def model_attribute(segment: str, owner: Any) -> str:
+    """The dataclass attribute for a key segment (``global`` -> ``global_``)."""
+    return segment if hasattr(owner, segment) else f"{segment}_"
+
+
+def value_at(config: Any, key: str) -> Any:
+    """Follow a dotted key through nested dataclasses."""
+    node = config
+    for segment in key.split("."):
+        node = getattr(node, model_attribute(segment, node))
+    return node
+
+
+def _events_help() -> str:
+    return "GitHub webhook events to act on, comma separated; any of " + ", ".join(
+        SUPPORTED_EVENTS
+    )
+
+
+OPTIONS: tuple[Option, ...] = (
+    # global
+    Option(
+        "global.mode",
+        "str",
+        "The application runtime mode: " + ", ".join(MODES) + " ('lambda' means lambda-http)",
+        flag="mode",
+        env="MODE",
+        choices=MODES,
+        aliases=tuple(MODE_ALIASES.items()),
+    ),
+    Option(
+        "global.logging.verbosity",
+        "count",
+        "Increase logger verbosity: 0 warning, 1 info, 2 debug (repeat -v)",
+        flag="verbose",
+        short="v",
+        env="VERBOSE",
+        minimum=0,
+    ),
+    Option(
+        "global.logging.caller_trace",
+        "bool",
+        "Add the caller's file:line to every log record",
+        flag="caller-trace",
+        short="V",
+        env="CALLER_TRACE",
+    ),
+    Option(
+        "global.s3.upload.enabled",
+        "bool",
+        "Upload a promotion report to S3 after each promotion",
+        flag="promotion-report-s3-upload",
+        env="PROMOTION_REPORT_S3_UPLOAD",
+    ),
+    Option(
+        "global.s3.upload.bucket_name",
+        "str",
+        "The S3 bucket promotion reports are uploaded to",
+        flag="promotion-report-s3-upload-bucket",
+        env="PROMOTION_REPORT_S3_BUCKET",
+    ),
+    # promotion
+    Option(
+        "promotion.default_stages",
+        "list",
+        "The default promotion path, branch names comma separated, first to last",
+        flag="promotion-default-stages",
+        env="PROMOTION_DEFAULT_STAGES",
+    ),
+    Option(
+        "promotion.dynamic_promotion.enabled",
+        "bool",
+        "Read each repository's promotion path from its custom property",
+        flag="promotion-dynamic",
+        env="PROMOTION_DYNAMIC",
+    ),
+    Option(
+        "promotion.dynamic_promotion.key",
+        "str",
+        "The repository custom property holding the promotion path",
+        flag="promotion-dynamic-custom-property-key",
+        env="DYNAMIC_PROMOTION_KEY",
+    ),
+    Option(
+        "promotion.events",
+        "list",
+        _events_help(),
+        flag="promotion-events",
+        env="PROMOTION_EVENTS",
+        choices=SUPPORTED_EVENTS,
+    ),
+    Option(
+        "promotion.push.create_target_ref",
+        "bool",
+        "Create a missing next-stage branch instead of giving up",
+        flag="create-missing-target-branches",
+        env="CREATE_MISSING_TARGET_BRANCHES",
+    ),
+    Option(
+        "promotion.push.create_pull_request_in_draft_mode_key",
+        "str",
+        "The repository custom property that makes promotion pull requests drafts",
+    ),
+    Option(
+        "promotion.rollback.enabled",
+        "bool",
+        "Roll the last stage back on a push to <prefix><last stage>",
+        flag="promotion-rollback",
+        env="PROMOTION_ROLLBACK",
+    ),
+    Option(
+        "promotion.rollback.prefix",
+        "str",
+        "The branch name prefix that asks for a rollback",
+        flag="promotion-rollback-prefix",
+        env="PROMOTION_ROLLBACK_PREFIX",
+    ),
+    Option(
+        "promotion.rollback.cascade_stages",
+        "list",
+        "Stages rolled back together with the last one, comma separated",
+        flag="promotion-rollback-cascade-stages",
+        env="PROMOTION_ROLLBACK_CASCADE_STAGES",
+    ),
+    Option(
+        "promotion.feedback.commit_status.enabled",
+        "bool",
+        "Report promotions as commit statuses (enable one feedback mechanism at a time)",
+        flag="feedback-commit-status",
+        env="FEEDBACK_COMMIT_STATUS",
+    ),
+    Option(
+        "promotion.feedback.commit_status.context",
+        "str",
+        "The commit status context; placeholders {source}, {target}",
+        flag="feedback-commit-status-context",
+        env="FEEDBACK_COMMIT_STATUS_CONTEXT",
+    ),
+    Option(
+        "promotion.feedback.check_run.enabled",
+        "bool",
+        "Report promotions as check runs (needs GitHub App authentication)",
+        flag="feedback-check-run",
+        env="FEEDBACK_CHECK_RUN",
+    ),
+    Option(
+        "promotion.feedback.check_run.name",
+        "str",
+        "The check run name; placeholders {source}, {target}",
+        flag="feedback-check-run-name",
+        env="FEEDBACK_CHECK_RUN_NAME",
+    ),
+    Option(
+        "promotion.dry_run",
+        "bool",
+        "Decide and log every promotion but write nothing to GitHub",
+        flag="dry-run",
+        env="PROMOTION_DRY_RUN",
+    ),
+    # github
+    Option(
+        "github.auth_mode",
+        "str",
+        "Where GitHub credentials come from: " + ", ".join(AUTH_MODES),
+        flag="github-auth-mode",
+        short="A",
+        env="GITHUB_AUTH_MODE",
+        choices=AUTH_MODES,
+    ),
+    Option(
+        "github.ssm_key",
+        "str",
+        "The SSM parameter holding the GitHub App credentials (auth mode ssm)",
+        flag="github-app-ssm-arn",
+        env="GITHUB_APP_SSM_ARN",
+    ),
+    Option(
+        "github.webhook_secret",
+        "secret",
+        "The secret that signs webhook deliveries",
+        flag="github-webhook-secret",
+        env="GITHUB_WEBHOOK_SECRET",
+    ),
+    Option(
+        "github.insecure_skip_signature",
+        "bool",
+        "Accept deliveries without checking their signature (tests and demos only)",
+        flag="insecure-skip-signature",
+        env="INSECURE_SKIP_SIGNATURE",
+    ),
+    Option(
+        "github.api_url",
+        "str",
+        "The GitHub REST API root (GitHub Enterprise Server, or a local simulator)",
+        flag="github-api-url",
+        env="GITHUB_API_URL",
+    ),
+    Option(
+        "github.token",
+        "secret",
+        "The GitHub token (auth mode token)",
+        flag="github-token",
+        env="GITHUB_TOKEN",
+        hidden=True,
+    ),
+    Option(
+        "github.app_id",
+        "str",
+        "The GitHub App id (auth mode app)",
+        flag="github-app-id",
+        env="GITHUB_APP_ID",
+    ),
+    Option(
+        "github.private_key",
+        "secret",
+        "The GitHub App private key, PEM text or a path to a PEM file (auth mode app)",
+        flag="github-app-private-key",
+        env="GITHUB_APP_PRIVATE_KEY",
+    ),
+    # service
+    Option(
+        "service.path",
+        "str",
+        "The URL path the service receives webhooks on",
+        flag="host-path",
+        short="P",
+        env="HOST_PATH",
+        scope="service",
+    ),
+    Option(
+        "service.addr",
+        "str",
+        "The address the service listens on (empty: all interfaces)",
+        flag="addr",
+        short="H",
+        env="ADDR",
+        scope="service",
+    ),
+    Option(
+        "service.port",
+        "int",
+        "The port the service listens on (0: any free port)",
+        flag="port",
+        short="p",
+        env="PORT",
+        scope="service",
+        minimum=0,
+        maximum=65535,
+    ),
+    Option(
+        "service.timeout",
+        "duration",
+        "The timeout for I/O operations, a Go duration (5s, 1m30s, 250ms) or seconds",
+        flag="service-io-timeout",
+        short="t",
+        env="SERVICE_IO_TIMEOUT",
+        scope="service",
+    ),
+    Option(
+        "service.max_body_bytes",
+        "int",
+        "The largest webhook body accepted, in bytes",
+        flag="max-body-bytes",
+        env="MAX_BODY_BYTES",
+        scope="service",
+        minimum=1,
+    ),
+    # lambda
+    Option(
+        "lambda.payload_type",
+        "str",
+        "The Lambda HTTP event format: " + ", ".join(LAMBDA_PAYLOAD_TYPES),
+        flag="lambda-payload-type",
+        env="LAMBDA_PAYLOAD_TYPE",
+        scope="lambda",
+        choices=LAMBDA_PAYLOAD_TYPES,
+    ),
+)
+
+OPTIONS_BY_KEY: dict[str, Option] = {option.key: option for option in OPTIONS}
+SECRET_KEYS: tuple[str, ...] = tuple(o.key for o in OPTIONS if o.kind == "secret")
