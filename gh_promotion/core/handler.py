@@ -1,14 +1,58 @@
-"""Temporary stub: answers ping and skips everything else (replaced by the real core)."""
+"""One delivery, start to finish: decide, then carry out through the gateway."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
 
 from gh_promotion.config.model import SUPPORTED_EVENTS, Config
+from gh_promotion.core.decide import decide
 from gh_promotion.core.delivery import Delivery
-from gh_promotion.core.errors import UnsupportedEvent
+from gh_promotion.core.errors import BadDelivery, UnsupportedEvent
+from gh_promotion.core.intents import Skip
 from gh_promotion.core.result import Result, Status
+
+log = logging.getLogger(__name__)
 
 
 def handle_delivery(delivery: Delivery, config: Config) -> Result:
+    result = _handle(delivery, config)
+    log.info("%s: %s", result.status.value, result.reason)
+    return replace(
+        result,
+        event=delivery.event,
+        delivery_id=delivery.delivery_id,
+        repository=delivery.repository,
+        dry_run=config.promotion.dry_run,
+    )
+
+
+def _handle(delivery: Delivery, config: Config) -> Result:
     if delivery.event == "ping":
-        return Result(Status.PONG, "pong", event="ping", delivery_id=delivery.delivery_id)
+        return Result(Status.PONG, "pong")
     if delivery.event not in SUPPORTED_EVENTS:
         raise UnsupportedEvent(delivery.event)
-    return Result(Status.SKIPPED, "core not implemented yet", event=delivery.event)
+    if not isinstance(delivery.payload, Mapping):
+        raise BadDelivery("payload must be a JSON object")
+    if delivery.event not in config.promotion.events:
+        return Result(Status.SKIPPED, f"{delivery.event} events are switched off")
+    intent = decide(delivery, config)
+    if isinstance(intent, Skip):
+        return Result(
+            Status.SKIPPED,
+            intent.reason,
+            source=intent.source,
+            target=intent.target,
+            sha=intent.sha,
+        )
+    # GitHub is needed from here on: import the gateway (and PyGithub) only now.
+    from gh_promotion.core.promote import carry_out
+    from gh_promotion.gateway.client import requester_for
+    from gh_promotion.gateway.github import RepositoryGateway
+
+    repo = intent.repo
+    requester = requester_for(config, repo.installation_id)
+    gateway = RepositoryGateway(requester, repo.owner, repo.name, dry_run=config.promotion.dry_run)
+    result = carry_out(intent, gateway, config)
+    return replace(result, writes=tuple(gateway.writes))

@@ -1,0 +1,107 @@
+"""What a delivery asks of gh-promotion, decided from the payload alone.
+
+:mod:`gh_promotion.core.decide` turns a delivery into one of these without any
+I/O; :mod:`gh_promotion.core.promote` carries it out through the gateway. A
+:class:`Skip` never reaches the gateway, so skipped deliveries cost no request
+(and do not even import PyGithub).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gh_promotion.core.path import PromotionPath
+
+
+@dataclass(frozen=True)
+class Repo:
+    """The repository a delivery is about, and how to reach it."""
+
+    owner: str
+    name: str
+    installation_id: int | None
+    path: PromotionPath
+    drafts_enabled: bool  # the draft-PR custom property is on for this repository
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+
+@dataclass(frozen=True)
+class PromotionRequest:
+    """An open pull request ``source → target`` along the path, as a payload names it.
+
+    ``draft`` is None when the payload does not say (check_suite, workflow_run);
+    ``base_sha`` is the target's sha as the payload saw it, when it says.
+    """
+
+    number: int
+    source: str
+    target: str
+    head_sha: str
+    draft: bool | None = None
+    base_sha: str | None = None
+
+
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+    source: str = ""
+    target: str = ""
+    sha: str = ""
+
+
+@dataclass(frozen=True)
+class OpenPromotion:
+    """A push to a stage: open (or find) the pull request to the next stage."""
+
+    repo: Repo
+    source: str
+    target: str
+    head_sha: str
+    draft: bool
+
+
+@dataclass(frozen=True)
+class MarkPending:
+    """A promotion request was opened or updated: say it is waiting."""
+
+    repo: Repo
+    request: PromotionRequest
+
+
+@dataclass(frozen=True)
+class FastForward:
+    """A success signal for the named promotion requests' head."""
+
+    repo: Repo
+    requests: tuple[PromotionRequest, ...]
+    signal: str  # what said yes, for the feedback: "review approved", "check suite success"
+
+
+@dataclass(frozen=True)
+class FastForwardSha:
+    """A success signal for a commit: promote the open requests whose head it is.
+
+    ``branches`` are the stage branches the payload says point at the commit;
+    empty when the payload does not say.
+    """
+
+    repo: Repo
+    sha: str
+    branches: tuple[str, ...]
+    signal: str
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """A push to ``{prefix}{last stage}``: move the last stage back to ``sha``."""
+
+    repo: Repo
+    rollback_branch: str
+    sha: str
+    stages: tuple[str, ...]  # the last stage first, then the cascade stages in the path
+
+
+Intent = Skip | OpenPromotion | MarkPending | FastForward | FastForwardSha | Rollback

@@ -1,0 +1,317 @@
+"""Carry out an intent through the gateway: the only part of the core that does I/O.
+
+Each function reads the few facts it needs, makes its writes, and reports the
+outcome on the commit. The request budget of each path is visible here:
+
+- push, target exists: create the pull request (GitHub's refusal tells us when
+  one is already open or there is nothing to promote) — 1 request;
+- push, target missing: the refusal, the oldest commit (2), the branch, the
+  pull request again — 5;
+- fast-forward of a request the payload names: the ref update — 1 (plus one read
+  of the pull request when the payload cannot say whether it is a draft and
+  the repository opens drafts);
+- fast-forward by sha (status, deployment_status): one list of open pull
+  requests, then the update — 2;
+- rollback: one compare, then one forced update per stage.
+
+Feedback adds one request per mechanism (check run, commit status).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from gh_promotion.config.model import Config
+from gh_promotion.core import feedback as fb
+from gh_promotion.core.errors import GitHubUnavailable
+from gh_promotion.core.intents import (
+    FastForward,
+    FastForwardSha,
+    Intent,
+    MarkPending,
+    OpenPromotion,
+    PromotionRequest,
+    Repo,
+    Rollback,
+)
+from gh_promotion.core.result import Result, Status
+from gh_promotion.gateway.errors import (
+    BranchMissing,
+    BranchProtected,
+    GitHubRefusal,
+    NoCommitsBetween,
+    NotFastForward,
+    PullRequestExists,
+    ReferenceExists,
+)
+from gh_promotion.gateway.github import PullRequestInfo, RepositoryGateway
+
+log = logging.getLogger(__name__)
+
+# When several pull requests are promoted by one signal, the result shows the
+# one a person most needs to see.
+_SEVERITY = [Status.FAILED, Status.BLOCKED, Status.PROMOTED, Status.PENDING, Status.SKIPPED]
+
+
+def carry_out(intent: Intent, gateway: RepositoryGateway, config: Config) -> Result:
+    if isinstance(intent, OpenPromotion):
+        return open_promotion(intent, gateway, config)
+    if isinstance(intent, MarkPending):
+        request = intent.request
+        reason = f"#{request.number} waits for an approval or a green check"
+        return _report(gateway, config, intent.repo, request, Status.PENDING, reason)
+    if isinstance(intent, FastForward):
+        results = [
+            fast_forward(intent.repo, r, intent.signal, gateway, config) for r in intent.requests
+        ]
+        return _most_severe(results)
+    if isinstance(intent, FastForwardSha):
+        return fast_forward_sha(intent, gateway, config)
+    if isinstance(intent, Rollback):
+        return rollback(intent, gateway, config)
+    raise TypeError(f"no way to carry out {intent!r}")
+
+
+# -- push: open the promotion request ------------------------------------------
+
+
+def open_promotion(intent: OpenPromotion, gateway: RepositoryGateway, config: Config) -> Result:
+    source, target, sha = intent.source, intent.target, intent.head_sha
+    title = f"Promote {source} to {target}"
+    body = _pull_request_body(intent.repo, source, target)
+    request = PromotionRequest(0, source, target, sha, draft=intent.draft)
+
+    def attempt() -> int | None:
+        return gateway.create_pull_request(source, target, title, body, draft=intent.draft)
+
+    try:
+        try:
+            number = attempt()
+        except BranchMissing:
+            if not config.promotion.push.create_target_ref:
+                reason = f"target branch {target} does not exist and createTargetRef is off"
+                return _outcome(Status.FAILED, reason, request)
+            _create_target_branch(gateway, source, target)
+            number = attempt()
+    except PullRequestExists:
+        reason = f"a promotion request {source}→{target} is already open"
+        return _report(gateway, config, intent.repo, request, Status.PENDING, reason)
+    except NoCommitsBetween:
+        return _outcome(Status.SKIPPED, f"{target} already holds every commit of {source}", request)
+    except GitHubRefusal as refusal:
+        return _outcome(Status.FAILED, f"GitHub refused the promotion: {refusal.message}", request)
+
+    opened = PromotionRequest(number or 0, source, target, sha, draft=intent.draft)
+    waits = "ready for review" if intent.draft else "an approval or a green check"
+    what = "draft " if intent.draft else ""
+    reason = f"opened {what}promotion request #{number} {source}→{target}; it waits for {waits}"
+    return _report(gateway, config, intent.repo, opened, Status.PENDING, reason)
+
+
+def _create_target_branch(gateway: RepositoryGateway, source: str, target: str) -> None:
+    """Create the target at the oldest commit of the source, so the pull request
+    shows everything being promoted."""
+    oldest = gateway.oldest_commit(source)
+    try:
+        gateway.create_branch(target, oldest)
+    except ReferenceExists:
+        log.info("target branch %s appeared meanwhile", target)
+
+
+def _pull_request_body(repo: Repo, source: str, target: str) -> str:
+    stages = repo.path.stages
+    drawn = " → ".join(f"**{s}**" if s == target else f"`{s}`" for s in stages)
+    position = stages.index(target) + 1
+    return (
+        f"Promotes `{source}` to `{target}`, stage {position} of {len(stages)} "
+        f"of this repository's promotion path:\n\n{drawn}\n\n"
+        f"`{target}` is fast-forwarded to this pull request's head commit as soon as "
+        "that commit is approved or green (review, check suite, workflow run, "
+        "commit status or deployment status). Opened by gh-promotion."
+    )
+
+
+# -- fast-forward -------------------------------------------------------------------
+
+
+def fast_forward(
+    repo: Repo,
+    request: PromotionRequest,
+    signal: str,
+    gateway: RepositoryGateway,
+    config: Config,
+) -> Result:
+    """Fast-forward the request's target to its head, if it is still the head."""
+    if request.draft is None and repo.drafts_enabled:
+        current = gateway.pull_request(request.number)
+        if current.head_sha != request.head_sha:
+            reason = f"#{request.number} has moved on to {current.head_sha[:7]}"
+            return _outcome(Status.SKIPPED, reason, request)
+        request = _as_request(current)
+    if request.draft:
+        reason = f"#{request.number} is a draft: it waits for ready for review"
+        return _outcome(Status.SKIPPED, reason, request)
+    if request.base_sha == request.head_sha:
+        reason = f"{request.target} already holds {request.head_sha[:7]}"
+        return _outcome(Status.PROMOTED, reason, request)
+    try:
+        gateway.fast_forward(request.target, request.head_sha)
+    except NotFastForward as refusal:
+        reason = (
+            f"{request.target} cannot be fast-forwarded to #{request.number}: {refusal.message}"
+        )
+        return _report(gateway, config, repo, request, Status.FAILED, reason)
+    except BranchProtected as refusal:
+        reason = f"{request.target} is protected and not ready: {refusal.message}"
+        return _report(gateway, config, repo, request, Status.BLOCKED, reason)
+    except GitHubRefusal as refusal:
+        reason = f"GitHub refused to move {request.target}: {refusal.message}"
+        return _report(gateway, config, repo, request, Status.FAILED, reason)
+    verb = "would fast-forward" if gateway.dry_run else "fast-forwarded"
+    reason = f"{verb} {request.target} to {request.head_sha[:7]} ({signal})"
+    return _report(gateway, config, repo, request, Status.PROMOTED, reason)
+
+
+def fast_forward_sha(intent: FastForwardSha, gateway: RepositoryGateway, config: Config) -> Result:
+    repo, sha = intent.repo, intent.sha
+    if len(intent.branches) == 1:
+        source = intent.branches[0]
+        pulls = gateway.open_pull_requests(head=source, base=repo.path.next_stage(source) or "")
+    else:
+        pulls = gateway.open_pull_requests()
+    requests = [
+        _as_request(p)
+        for p in pulls
+        if p.head_sha == sha and p.same_repository and repo.path.is_promotion(p.source, p.target)
+    ]
+    if not requests:
+        reason = f"no open promotion request has {sha[:7]} at its head"
+        return Result(Status.SKIPPED, reason, sha=sha)
+    results = [fast_forward(repo, r, intent.signal, gateway, config) for r in requests]
+    return _most_severe(results)
+
+
+def _as_request(pull: PullRequestInfo) -> PromotionRequest:
+    return PromotionRequest(
+        pull.number, pull.source, pull.target, pull.head_sha, pull.draft, pull.base_sha
+    )
+
+
+# -- rollback -----------------------------------------------------------------------
+
+
+def rollback(intent: Rollback, gateway: RepositoryGateway, config: Config) -> Result:
+    """Force the last stage (and the cascade stages) back to an older commit.
+
+    Only a commit strictly behind the last stage is accepted: a rollback never
+    moves a branch forward or sideways.
+    """
+    last, sha = intent.stages[0], intent.sha
+    request = PromotionRequest(0, intent.rollback_branch, last, sha)
+    try:
+        comparison = gateway.compare(last, sha)
+    except GitHubRefusal as refusal:
+        reason = f"cannot compare {intent.rollback_branch} with {last}: {refusal.message}"
+        return _report(gateway, config, intent.repo, request, Status.REJECTED, reason)
+    if comparison.status == "identical":
+        return _outcome(Status.SKIPPED, f"{last} is already at {sha[:7]}", request)
+    if comparison.status != "behind":
+        reason = (
+            f"{intent.rollback_branch} is {comparison.status} of {last} "
+            f"(ahead by {comparison.ahead_by}, behind by {comparison.behind_by}): "
+            "a rollback must point to an older commit of its history"
+        )
+        return _report(gateway, config, intent.repo, request, Status.REJECTED, reason)
+    moved, failure = _force_stages(gateway, intent.stages, sha)
+    if failure is None:
+        reason = f"rolled {', '.join(moved)} back to {sha[:7]}"
+        return _report(gateway, config, intent.repo, request, Status.ROLLED_BACK, reason)
+    left = [s for s in intent.stages if s not in moved]
+    reason = (
+        f"rollback stopped: moved {', '.join(moved) or 'nothing'}; "
+        f"not moved {', '.join(left)} ({failure})"
+    )
+    return _report(gateway, config, intent.repo, request, Status.FAILED, reason)
+
+
+def _force_stages(
+    gateway: RepositoryGateway, stages: tuple[str, ...], sha: str
+) -> tuple[list[str], str | None]:
+    moved: list[str] = []
+    for stage in stages:
+        try:
+            gateway.force_update(stage, sha)
+        except GitHubRefusal as refusal:
+            return moved, refusal.message
+        except GitHubUnavailable as failure:
+            if not moved:
+                raise  # nothing changed: let GitHub redeliver
+            return moved, str(failure)
+        moved.append(stage)
+    return moved, None
+
+
+# -- outcomes and feedback ----------------------------------------------------------
+
+
+def _outcome(status: Status, reason: str, request: PromotionRequest) -> Result:
+    return Result(
+        status,
+        reason,
+        source=request.source,
+        target=request.target,
+        sha=request.head_sha,
+        pull_request=request.number or None,
+    )
+
+
+def _report(
+    gateway: RepositoryGateway,
+    config: Config,
+    repo: Repo,
+    request: PromotionRequest,
+    status: Status,
+    reason: str,
+) -> Result:
+    """The outcome, reported on the head commit; a failed report never undoes it."""
+    result = _outcome(status, reason, request)
+    outcome = fb.Feedback(
+        status,
+        request.source,
+        request.target,
+        request.head_sha,
+        repo.path.stages,
+        reason,
+        request.number or None,
+    )
+    for post in _feedback_writers(config):
+        try:
+            post(gateway, config, outcome)
+        except (GitHubRefusal, GitHubUnavailable) as error:
+            log.warning("feedback on %s failed: %s", outcome.sha[:7], error)
+    return result
+
+
+def _feedback_writers(config: Config) -> list:
+    writers = []
+    if fb.use_check_runs(config):
+        writers.append(_post_check_run)
+    if fb.use_commit_statuses(config):
+        writers.append(_post_commit_status)
+    return writers
+
+
+def _post_check_run(gateway: RepositoryGateway, config: Config, outcome: fb.Feedback) -> None:
+    name = fb.title(config.promotion.feedback.check_run.name, outcome)
+    conclusion = fb.check_run_conclusion(outcome)
+    gateway.create_check_run(name, outcome.sha, conclusion, fb.check_run_output(outcome))
+
+
+def _post_commit_status(gateway: RepositoryGateway, config: Config, outcome: fb.Feedback) -> None:
+    context = fb.title(config.promotion.feedback.commit_status.context, outcome)
+    state, description = fb.status_state(outcome), fb.status_description(outcome)
+    gateway.create_commit_status(outcome.sha, state, context, description)
+
+
+def _most_severe(results: list[Result]) -> Result:
+    return min(results, key=lambda r: _SEVERITY.index(r.status))

@@ -1,0 +1,99 @@
+"""GitHub's refusals, by meaning rather than by status code.
+
+The core branches on these ("the pull request already exists", "not a fast
+forward", "protected branch") instead of reading HTTP statuses and messages;
+:func:`classify` is the one place that reads them.
+See https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class GitHubRefusal(Exception):
+    """GitHub answered a request with a definite no (4xx)."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class PullRequestExists(GitHubRefusal):
+    pass
+
+
+class NoCommitsBetween(GitHubRefusal):
+    pass
+
+
+class BranchMissing(GitHubRefusal):
+    """A pull request's base or head branch does not exist."""
+
+
+class ReferenceExists(GitHubRefusal):
+    pass
+
+
+class NotFastForward(GitHubRefusal):
+    pass
+
+
+class BranchProtected(GitHubRefusal):
+    """Branch protection refused the update (required checks or reviews not met yet)."""
+
+
+class NotFound(GitHubRefusal):
+    pass
+
+
+def error_messages(data: Any) -> list[str]:
+    """Every human message in a GitHub error body: ``message`` and ``errors[].message``."""
+    if not isinstance(data, Mapping):
+        return [str(data)] if data else []
+    messages = [str(data["message"])] if data.get("message") else []
+    for error in data.get("errors") or ():
+        if isinstance(error, Mapping):
+            if error.get("message"):
+                messages.append(str(error["message"]))
+            elif error.get("field"):
+                messages.append(f"{error.get('field')} {error.get('code', 'invalid')}")
+        elif error:
+            messages.append(str(error))
+    return messages
+
+
+_PROTECTION_HINTS = ("protected branch", "required status check", "approving review", "review")
+
+
+def classify(status: int, data: Any) -> GitHubRefusal:
+    """The refusal a 4xx answer means."""
+    messages = error_messages(data)
+    text = "; ".join(m for m in messages if m != "Validation Failed") or "; ".join(messages)
+    lowered = text.lower()
+    if status == 404:
+        return NotFound(text or "Not Found", status)
+    if "a pull request already exists" in lowered:
+        return PullRequestExists(text, status)
+    if "no commits between" in lowered:
+        return NoCommitsBetween(text, status)
+    if "reference already exists" in lowered:
+        return ReferenceExists(text, status)
+    if "not a fast forward" in lowered:
+        return NotFastForward(text, status)
+    if any(hint in lowered for hint in _PROTECTION_HINTS):
+        return BranchProtected(text, status)
+    if _names_invalid_branch(data):
+        return BranchMissing(text, status)
+    return GitHubRefusal(text or f"GitHub answered {status}", status)
+
+
+def _names_invalid_branch(data: Any) -> bool:
+    if not isinstance(data, Mapping):
+        return False
+    for error in data.get("errors") or ():
+        if isinstance(error, Mapping) and error.get("field") in ("base", "head"):
+            return True
+    return False

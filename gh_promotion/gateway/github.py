@@ -1,0 +1,244 @@
+"""The few GitHub requests gh-promotion makes, one method each, for one repository.
+
+Every method is exactly one request (``oldest_commit``: at most two), so the
+request budget of each promotion path can be read off the core. Requests go
+through PyGithub's requester — its auth, retries and error types — straight to
+the documented routes: PyGithub's object layer would first ``GET /repos/{o}/{r}``
+on paths where we need nothing from it.
+
+Writes are recorded as :class:`~gh_promotion.core.result.Write` entries. In a dry
+run they are recorded as planned and not sent, which is all ``--dry-run`` is:
+the core runs the same code either way.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from gh_promotion.core.errors import GitHubUnavailable
+from gh_promotion.core.result import Write
+from gh_promotion.gateway.errors import GitHubRefusal, classify
+
+PULLS_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class PullRequestInfo:
+    number: int
+    source: str
+    target: str
+    head_sha: str
+    base_sha: str
+    draft: bool
+    same_repository: bool
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> PullRequestInfo:
+        head, base = data["head"], data["base"]
+        head_repo, base_repo = head.get("repo") or {}, base.get("repo") or {}
+        return cls(
+            number=data["number"],
+            source=head["ref"],
+            target=base["ref"],
+            head_sha=head["sha"],
+            base_sha=base.get("sha", ""),
+            draft=bool(data.get("draft")),
+            same_repository=head_repo.get("id") == base_repo.get("id"),
+        )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``GET compare/{base}...{head}``: where head stands relative to base."""
+
+    status: str  # "ahead", "behind", "identical" or "diverged"
+    ahead_by: int
+    behind_by: int
+
+
+class RepositoryGateway:
+    def __init__(self, requester: Any, owner: str, name: str, *, dry_run: bool = False) -> None:
+        self._requester = requester
+        self.owner = owner
+        self.name = name
+        self.dry_run = dry_run
+        self.writes: list[Write] = []
+        self._base = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
+
+    # -- reads -------------------------------------------------------------
+
+    def open_pull_requests(self, *, head: str = "", base: str = "") -> list[PullRequestInfo]:
+        """Open pull requests, optionally filtered by head branch and base branch.
+
+        GitHub filters ``head`` only in its ``owner:branch`` form; a bare branch
+        name is silently ignored, so it is always qualified here.
+        """
+        params: dict[str, Any] = {"state": "open", "per_page": PULLS_PER_PAGE}
+        if head:
+            params["head"] = f"{self.owner}:{head}"
+        if base:
+            params["base"] = base
+        pulls: list[PullRequestInfo] = []
+        for page in self._pages(f"{self._base}/pulls", params):
+            pulls.extend(PullRequestInfo.from_api(p) for p in page)
+        return pulls
+
+    def pull_request(self, number: int) -> PullRequestInfo:
+        _, data = self._request("GET", f"{self._base}/pulls/{number}")
+        return PullRequestInfo.from_api(data)
+
+    def oldest_commit(self, branch: str) -> str:
+        """The first commit of a branch's history in two requests, whatever its length.
+
+        With one commit per page, the ``Link`` header's ``rel="last"`` page holds
+        the oldest commit: jump there instead of walking every page.
+        """
+        url = f"{self._base}/commits"
+        params = {"sha": branch, "per_page": 1}
+        headers, data = self._request("GET", url, params=params)
+        last = _link(headers, "last")
+        if last is not None:
+            _, data = self._request("GET", last)
+        return data[-1]["sha"]
+
+    def compare(self, base: str, head: str) -> Comparison:
+        _, data = self._request("GET", f"{self._base}/compare/{quote(base)}...{quote(head)}")
+        return Comparison(data["status"], data.get("ahead_by", 0), data.get("behind_by", 0))
+
+    # -- writes ------------------------------------------------------------
+
+    def create_pull_request(
+        self, head: str, base: str, title: str, body: str, *, draft: bool
+    ) -> int | None:
+        """Open a pull request; its number, or None in a dry run."""
+        data = self._write(
+            "create_pull_request",
+            f"{head}→{base}",
+            "POST",
+            f"{self._base}/pulls",
+            {"title": title, "head": head, "base": base, "body": body, "draft": draft},
+        )
+        return None if data is None else data["number"]
+
+    def create_branch(self, branch: str, sha: str) -> None:
+        body = {"ref": f"refs/heads/{branch}", "sha": sha}
+        self._write("create_branch", branch, "POST", f"{self._base}/git/refs", body, sha)
+
+    def fast_forward(self, branch: str, sha: str) -> None:
+        """Move ``branch`` to ``sha`` only if that is a fast-forward (GitHub checks)."""
+        self._update_ref("fast_forward", branch, sha, force=False)
+
+    def force_update(self, branch: str, sha: str) -> None:
+        """Move ``branch`` to ``sha`` whatever its history: only for a validated rollback."""
+        self._update_ref("force_update", branch, sha, force=True)
+
+    def _update_ref(self, action: str, branch: str, sha: str, *, force: bool) -> None:
+        url = f"{self._base}/git/refs/heads/{quote(branch)}"
+        self._write(action, branch, "PATCH", url, {"sha": sha, "force": force}, sha)
+
+    def create_check_run(self, name: str, sha: str, conclusion: str, output: dict) -> None:
+        body = {
+            "name": name,
+            "head_sha": sha,
+            "status": "completed",
+            "conclusion": conclusion,
+            "output": output,
+        }
+        self._write("create_check_run", name, "POST", f"{self._base}/check-runs", body, sha)
+
+    def create_commit_status(self, sha: str, state: str, context: str, description: str) -> None:
+        body = {"state": state, "context": context, "description": description}
+        self._write("create_commit_status", context, "POST", f"{self._base}/statuses/{sha}", body)
+
+    # -- plumbing ----------------------------------------------------------
+
+    def _write(
+        self, action: str, target: str, verb: str, url: str, body: dict, detail: str = ""
+    ) -> Any:
+        if self.dry_run:
+            self.writes.append(Write(action, target, "planned", detail))
+            return None
+        with self._recorded(action, target, detail):
+            return self._request(verb, url, body=body)[1]
+
+    @contextmanager
+    def _recorded(self, action: str, target: str, detail: str) -> Iterator[None]:
+        started = time.perf_counter()
+
+        def record(outcome: str, why: str = detail) -> None:
+            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            self.writes.append(Write(action, target, outcome, why, elapsed))
+
+        try:
+            yield
+        except GitHubRefusal as refusal:
+            record("refused", refusal.message)
+            raise
+        except GitHubUnavailable as failure:
+            record("failed", str(failure))
+            raise
+        record("done")
+
+    def _request(
+        self, verb: str, url: str, *, params: dict | None = None, body: dict | None = None
+    ) -> tuple[dict[str, Any], Any]:
+        return call_github(
+            lambda: self._requester.requestJsonAndCheck(verb, url, parameters=params, input=body),
+            f"{verb} {url}",
+        )
+
+    def _pages(self, url: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        headers, data = self._request("GET", url, params=params)
+        yield data
+        while (following := _link(headers, "next")) is not None:
+            headers, data = self._request("GET", following)
+            yield data
+
+
+def call_github(request: Callable[[], Any], what: str) -> Any:
+    """Run one PyGithub request, translating its exceptions into ours.
+
+    4xx refusals become :class:`GitHubRefusal` subclasses; anything that means
+    "GitHub is not answering properly" (5xx or rate limits after PyGithub's
+    retries, timeouts, connection errors, bad credentials) becomes
+    :class:`GitHubUnavailable`, which runtimes answer with a 5xx.
+    """
+    import requests
+    from github import GithubException, RateLimitExceededException
+
+    try:
+        return request()
+    except RateLimitExceededException as error:
+        raise GitHubUnavailable(f"{what}: GitHub rate limit ({error.status})") from error
+    except GithubException as error:
+        if error.status == 401:
+            raise GitHubUnavailable(f"{what}: GitHub rejected the credentials") from error
+        if error.status >= 500 or error.status == 429 or error.status < 400:
+            raise GitHubUnavailable(f"{what}: GitHub answered {error.status}") from error
+        raise classify(error.status, error.data) from error
+    except requests.RequestException as error:
+        raise GitHubUnavailable(f"{what}: {type(error).__name__}") from error
+
+
+_LINK = re.compile(r'<([^>]+)>;\s*rel="([^"]+)"')
+
+
+def _link(headers: dict[str, Any], rel: str) -> str | None:
+    """The URL of a ``Link`` header relation (GitHub's pagination)."""
+    for url, name in _LINK.findall(_header(headers, "link")):
+        if name == rel:
+            return url
+    return None
+
+
+def _header(headers: dict[str, Any], name: str) -> str:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value
+    return ""
