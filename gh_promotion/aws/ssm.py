@@ -1,0 +1,100 @@
+"""GitHub App credentials from one SSM parameter (``github.ssmKey``).
+
+The parameter (a SecureString, usually) holds the JSON
+``{"app_id": ..., "private_key": ..., "webhook_secret": ...}`` — the format the
+Go gh-promotion-app reads. It is fetched once per process: a warm Lambda or a
+long-running service must not call SSM per delivery.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Any
+
+from gh_promotion.config.model import Secret
+from gh_promotion.gateway.credentials import AppCredentials
+
+logger = logging.getLogger(__name__)
+
+_cache: dict[str, AppCredentials] = {}
+_cache_lock = threading.Lock()
+
+
+class SsmCredentialsError(Exception):
+    """The App credentials could not be read from SSM; the message says which and why."""
+
+
+def fetch_app_credentials(parameter_name: str) -> AppCredentials:
+    """The App credentials stored in ``parameter_name`` (a name or an ARN), cached.
+
+    The lock is held across the fetch so concurrent first deliveries make one
+    ``GetParameter`` call, not one each.
+    """
+    if not parameter_name:
+        raise SsmCredentialsError("github.ssmKey is empty: set the SSM parameter holding the App")
+    with _cache_lock:
+        cached = _cache.get(parameter_name)
+        if cached is None:
+            cached = _parse(parameter_name, _get_parameter(parameter_name))
+            _cache[parameter_name] = cached
+        return cached
+
+
+def forget_cached_credentials() -> None:
+    """Drop the cache, so the next call reads SSM again (after a key rotation, or in tests)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def register_as_secrets(credentials: AppCredentials) -> None:
+    """Tell the log redactor about the fetched secrets, when the log module has one."""
+    try:
+        from gh_promotion.log import register_secret
+    except ImportError:  # the log module is optional for this function's purpose
+        return
+    for value in (credentials.private_key, credentials.webhook_secret):
+        if value:
+            register_secret(value)
+
+
+def _get_parameter(parameter_name: str) -> str:
+    import boto3  # here, not at the top: cold starts without SSM stay fast
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        response = boto3.client("ssm").get_parameter(Name=parameter_name, WithDecryption=True)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code == "ParameterNotFound":
+            raise SsmCredentialsError(f"SSM parameter {parameter_name!r} does not exist") from None
+        raise SsmCredentialsError(
+            f"cannot read SSM parameter {parameter_name!r}: {code or exc}"
+        ) from None
+    except BotoCoreError as exc:
+        raise SsmCredentialsError(f"cannot read SSM parameter {parameter_name!r}: {exc}") from None
+    return response["Parameter"]["Value"]
+
+
+def _parse(parameter_name: str, raw: str) -> AppCredentials:
+    try:
+        data: Any = json.loads(raw)
+    except json.JSONDecodeError:
+        # Never echo the value: it is a private key.
+        raise SsmCredentialsError(
+            f"SSM parameter {parameter_name!r} is not JSON with app_id, private_key, webhook_secret"
+        ) from None
+    if not isinstance(data, dict):
+        raise SsmCredentialsError(f"SSM parameter {parameter_name!r} must hold a JSON object")
+    missing = [key for key in ("app_id", "private_key") if not data.get(key)]
+    if missing:
+        raise SsmCredentialsError(f"SSM parameter {parameter_name!r} lacks {', '.join(missing)}")
+    credentials = AppCredentials(
+        app_id=str(data["app_id"]),
+        private_key=Secret(str(data["private_key"])),
+        webhook_secret=Secret(str(data.get("webhook_secret") or "")),
+    )
+    register_as_secrets(credentials)
+    logger.info("read GitHub App %s credentials from SSM %s", credentials.app_id, parameter_name)
+    return credentials

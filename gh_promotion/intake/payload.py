@@ -1,0 +1,57 @@
+"""The body of a delivery: JSON, or a form with a ``payload=`` field.
+
+GitHub webhooks have two content types
+(https://docs.github.com/en/webhooks/using-webhooks/creating-webhooks#content-type):
+``application/json`` sends the JSON as the body, ``application/x-www-form-urlencoded``
+sends it URL-encoded in a ``payload`` field.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+from gh_promotion.intake.errors import IntakeError
+
+JSON_TYPE = "application/json"
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def media_type(content_type: str) -> str:
+    """``application/json; charset=utf-8`` → ``application/json``."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def decode_payload(content_type: str, body: bytes) -> dict[str, Any]:
+    """The payload object, or a 415/400 :class:`IntakeError` saying what is wrong."""
+    kind = media_type(content_type)
+    if kind == JSON_TYPE:
+        return _json_object(body)
+    if kind == FORM_TYPE:
+        return _json_object(_form_payload(body))
+    shown = kind or "none"
+    raise IntakeError(415, f"unsupported Content-Type {shown!r}: use {JSON_TYPE} or {FORM_TYPE}")
+
+
+def _form_payload(body: bytes) -> bytes:
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise IntakeError(400, f"form body is not valid: {exc}") from None
+    values = fields.get("payload")
+    if not values:
+        raise IntakeError(400, "form body has no payload field")
+    return values[0].encode("utf-8")
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IntakeError(400, f"payload is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise IntakeError(400, "payload is not valid JSON: nested too deeply") from None
+    if not isinstance(payload, dict):
+        raise IntakeError(400, f"payload must be a JSON object, got {type(payload).__name__}")
+    return payload

@@ -1,0 +1,147 @@
+"""``gh-promotion service``: the webhook app behind a production WSGI server.
+
+The server is waitress (see docs/runtimes.md for the measurement behind the
+choice): its event loop reads requests, so clients that send their headers a
+byte at a time cost a socket each, not a worker; complete requests run on a
+thread pool, so deliveries are handled in parallel.
+
+Plain ``waitress.serve`` dies on SIGTERM with requests in flight. Here SIGTERM
+(and SIGINT) close the listening socket, close idle and half-received
+connections, let every request already received run to its answer, then exit 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from gh_promotion.config.model import Config
+from gh_promotion.runtime.startup import StartupRefused, log_startup_warnings
+
+logger = logging.getLogger(__name__)
+
+WORKER_THREADS = 8  # deliveries wait on GitHub, not on CPU
+POLL_SECONDS = 0.2  # how soon a stop request is noticed
+SHUTDOWN_GRACE_SECONDS = 25.0  # under Kubernetes' and ECS's 30 s default stop timeout
+EXIT_OK, EXIT_CONFIG = 0, 2
+
+
+def serve(config: Config) -> int:
+    """Serve until SIGTERM or SIGINT, then finish in-flight deliveries; the exit status."""
+    log_startup_warnings(config)
+    try:
+        from gh_promotion.runtime.webapp import create_app, webhook_path
+
+        app = create_app(config)
+        server = build_server(app, config)
+    except StartupRefused as exc:
+        print(f"gh-promotion: refusing to start: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except OSError as exc:
+        print(f"gh-promotion: cannot listen on {_listen_address(config)}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    loop = GracefulServer(server)
+    host, port = server.effective_host, server.effective_port
+    print(
+        f"gh-promotion service listening on http://{host}:{port}{webhook_path(config)}",
+        file=sys.stderr,
+        flush=True,
+    )
+    with _stop_on_signals(loop.request_stop):
+        loop.run()
+    return EXIT_OK
+
+
+def build_server(app: Any, config: Config) -> Any:
+    """A waitress server bound to ``service.addr:service.port``, not yet serving.
+
+    ``service.timeout`` becomes waitress's ``channel_timeout``: a connection
+    with no request in progress and no read or write for that long is closed.
+    """
+    from waitress import create_server
+
+    timeout = max(1, math.ceil(config.service.timeout))
+    return create_server(
+        app,
+        host=config.service.addr or "0.0.0.0",
+        port=config.service.port,
+        threads=WORKER_THREADS,
+        channel_timeout=timeout,
+        cleanup_interval=max(1, min(30, timeout)),
+        max_request_body_size=config.service.max_body_bytes,
+        ident="gh-promotion",
+        asyncore_use_poll=True,
+    )
+
+
+class GracefulServer:
+    """Runs a waitress server's event loop so that a stop request drains it cleanly."""
+
+    def __init__(self, server: Any, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        self._server = server
+        self._grace_seconds = grace_seconds
+        self._stop = threading.Event()
+
+    def request_stop(self, *_: object) -> None:
+        """Safe from a signal handler: it only sets a flag the loop polls."""
+        self._stop.set()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self._poll_once()
+        self._drain()
+
+    def _poll_once(self) -> None:
+        from waitress import wasyncore
+
+        wasyncore.loop(timeout=POLL_SECONDS, map=self._server._map, use_poll=True, count=1)
+
+    def _drain(self) -> None:
+        from waitress import wasyncore
+
+        in_flight = sum(1 for channel in self._channels() if channel.requests)
+        logger.warning("stopping: finishing %d request(s) in flight", in_flight)
+        wasyncore.dispatcher.close(self._server)  # the listening socket only, not the trigger
+        deadline = time.monotonic() + self._grace_seconds
+        while self._server.active_channels and time.monotonic() < deadline:
+            self._close_idle_channels()
+            self._poll_once()
+        if self._server.active_channels:
+            logger.error("stopped with %d connection(s) still busy", len(self._channels()))
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        self._server.trigger.close()
+
+    def _channels(self) -> list[Any]:
+        return list(self._server.active_channels.values())
+
+    def _close_idle_channels(self) -> None:
+        """Keep-alive and half-received connections are not deliveries in flight: close
+        them once what was already answered has been sent."""
+        for channel in self._channels():
+            if not channel.requests:
+                channel.close_when_flushed = True
+
+
+@contextmanager
+def _stop_on_signals(stop: Callable[..., None]) -> Iterator[None]:
+    """SIGTERM and SIGINT call ``stop`` while serving (main thread only, as Python requires)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _listen_address(config: Config) -> str:
+    return f"{config.service.addr or '0.0.0.0'}:{config.service.port}"

@@ -1,0 +1,134 @@
+"""The Flask app both the service and Lambda HTTP serve.
+
+Two routes: POST on ``service.path`` (the webhook) and ``GET /healthz``.
+Every answer is JSON, every request leaves one JSON access-log line, and no
+request, however malformed, gets a traceback or an HTML error page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from gh_promotion import __version__
+from gh_promotion.config.model import Config
+from gh_promotion.intake import IntakeError, read_delivery
+from gh_promotion.runtime.dispatch import answer, error_body
+from gh_promotion.runtime.startup import webhook_secret
+
+access_log = logging.getLogger("gh_promotion.access")
+logger = logging.getLogger(__name__)
+
+HEALTH_PATH = "/healthz"
+
+
+def create_app(config: Config) -> Flask:
+    """The WSGI app for ``config``; raises ``StartupRefused`` when it has no webhook secret."""
+    secret = webhook_secret(config)
+    limit = config.service.max_body_bytes
+    app = Flask("gh_promotion")
+    app.config["MAX_CONTENT_LENGTH"] = limit
+
+    def receive_webhook() -> Response:
+        if request.content_length is not None and request.content_length > limit:
+            return json_response(413, error_body(_too_large(request.content_length, limit)))
+        try:
+            delivery = read_delivery(
+                request.headers.items(),
+                request.get_data(cache=False),
+                secret=secret,
+                skip_signature=config.github.insecure_skip_signature,
+                max_body_bytes=limit,
+            )
+        except IntakeError as refusal:
+            return json_response(refusal.status, error_body(refusal.message))
+        g.delivery_id, g.event = delivery.delivery_id, delivery.event
+        outcome = answer(delivery, config)
+        return json_response(outcome.status, outcome.body)
+
+    def health() -> Response:
+        return json_response(200, {"status": "ok", "version": __version__})
+
+    app.add_url_rule(
+        webhook_path(config),
+        "webhook",
+        receive_webhook,
+        methods=["POST"],
+        provide_automatic_options=False,
+    )
+    app.add_url_rule(HEALTH_PATH, "health", health, methods=["GET"])
+    _install_error_handlers(app)
+    _install_access_log(app)
+    return app
+
+
+def webhook_path(config: Config) -> str:
+    """``service.path`` as a route: always absolute."""
+    path = config.service.path.strip() or "/"
+    return path if path.startswith("/") else f"/{path}"
+
+
+def json_response(status: int, body: dict[str, Any]) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"body is {size} bytes, over the {limit}-byte limit"
+
+
+def _install_error_handlers(app: Flask) -> None:
+    """404, 405, 413 and any unexpected error answer JSON, never HTML or a traceback."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        response = exc.get_response()  # keeps headers such as Allow on a 405
+        status = exc.code or 500
+        message = exc.description or exc.name
+        if status == 413:
+            message = f"body is over the {app.config['MAX_CONTENT_LENGTH']}-byte limit"
+        response.set_data(json.dumps(error_body(message)))
+        response.mimetype = "application/json"
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception) -> Response:
+        logger.exception("unexpected error serving %s %s", request.method, request.path)
+        return json_response(500, error_body("internal error; the service log has the details"))
+
+
+def _install_access_log(app: Flask) -> None:
+    """One JSON line per request: what came in, what went out, how long it took."""
+
+    @app.before_request
+    def start_clock() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        started = g.get("started", time.perf_counter())
+        entry = {
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+            "delivery_id": g.get("delivery_id") or request.headers.get("X-GitHub-Delivery", ""),
+            "event": g.get("event") or request.headers.get("X-GitHub-Event", ""),
+            "remote_addr": request.remote_addr or "",
+        }
+        aws_request_id = _aws_request_id(request.environ)
+        if aws_request_id:
+            entry["aws_request_id"] = aws_request_id
+        access_log.info(json.dumps(entry))
+        return response
+
+
+def _aws_request_id(environ: dict[str, Any]) -> str:
+    """The Lambda request id, which a2wsgi exposes through the ASGI scope mangum built."""
+    scope = environ.get("asgi.scope") or {}
+    context = scope.get("aws.context")
+    return str(getattr(context, "aws_request_id", "") or "")
