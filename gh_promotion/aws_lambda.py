@@ -1,0 +1,206 @@
+"""AWS Lambda entry point: ``gh_promotion.aws_lambda.handler``.
+
+One function serves both ways Lambda can be fed:
+
+- **HTTP** (API Gateway REST v1, HTTP API v2, Function URL): mangum turns the
+  event into an ASGI request, a2wsgi hands it to the same Flask app the service
+  runs (so intake and signature rules are identical), and the response goes
+  back in the shape the event came in.
+- **EventBridge** (``{"detail-type", "detail", "id", "source"}``): the payload goes
+  straight to the core. There is no signature to check, and none is needed:
+  such an event can only come from an EventBridge rule that the function's
+  resource policy allows, and the only way into that bus is whatever put the
+  webhook there (which verified it, or is trusted the same way the bus is).
+
+Cold starts matter, so this module imports only the standard library and the
+config model at import time: Flask, mangum and a2wsgi load on the first HTTP
+event, boto3 only when SSM or S3 is used, PyGithub only when a delivery calls
+GitHub, and never click or yaml (unless a config.yaml is actually present).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from typing import Any
+
+from gh_promotion.config.model import Config
+from gh_promotion.core.delivery import Delivery
+from gh_promotion.core.errors import BadDelivery
+
+logger = logging.getLogger(__name__)
+
+LambdaEvent = dict[str, Any]
+_lock = threading.Lock()
+_config: Config | None = None
+_http_adapters: dict[str, Any] = {}  # mangum adapter per stage base path
+_asgi_app: list[Any] = []  # the one a2wsgi-wrapped Flask app, once built
+_shape_warned = False
+
+
+class DeliveryNotHandled(RuntimeError):
+    """Raised (not returned) for a 5xx so Lambda counts the invocation as failed and
+    retries an asynchronous EventBridge delivery."""
+
+
+def handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
+    """The Lambda handler: EventBridge events go to the core, everything else is HTTP."""
+    if is_eventbridge_event(event):
+        return event_handler(event, context)
+    return http_handler(event, context)
+
+
+def event_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
+    """``lambda event`` mode: an EventBridge event in, the result JSON out."""
+    outcome = handle_eventbridge(event, current_config())
+    if outcome.status >= 500:
+        raise DeliveryNotHandled(outcome.body.get("error", "delivery not handled"))
+    return outcome.body
+
+
+def http_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
+    """``lambda http`` mode: an API Gateway or Function URL event in, an HTTP response out."""
+    if not is_http_event(event):
+        return _http_error(400, "not an API Gateway or Function URL event")
+    config = current_config()
+    _note_payload_type(event, config)
+    from gh_promotion.runtime.startup import StartupRefused
+
+    try:
+        adapter = _http_adapter(stage_base_path(event), config)
+    except StartupRefused as exc:
+        logger.error("refusing to serve HTTP: %s", exc)
+        return _http_error(500, f"refusing to serve: {exc}")
+    return adapter(event, context)
+
+
+def handle_eventbridge(event: LambdaEvent, config: Config) -> Any:
+    """The :class:`~gh_promotion.runtime.dispatch.Answer` for one EventBridge event."""
+    from gh_promotion.runtime.dispatch import Answer, answer, error_body
+
+    try:
+        delivery = delivery_from_eventbridge(event)
+    except BadDelivery as exc:
+        return Answer(exc.status, error_body(exc.message))
+    return answer(delivery, config)
+
+
+def delivery_from_eventbridge(event: LambdaEvent) -> Delivery:
+    """``detail-type`` is the GitHub event name, ``id`` the delivery id, ``detail`` the payload."""
+    if not is_eventbridge_event(event):
+        raise BadDelivery("not an EventBridge event: needs detail-type and detail", status=400)
+    event_name, detail = event["detail-type"], event["detail"]
+    if not isinstance(event_name, str) or not event_name:
+        raise BadDelivery("EventBridge detail-type must be the GitHub event name", status=400)
+    if not isinstance(detail, dict):
+        raise BadDelivery("EventBridge detail must be the webhook payload object", status=400)
+    return Delivery(event=event_name, delivery_id=str(event.get("id") or ""), payload=detail)
+
+
+def is_eventbridge_event(event: Any) -> bool:
+    return isinstance(event, dict) and "detail-type" in event and "detail" in event
+
+
+def is_http_event(event: Any) -> bool:
+    return isinstance(event, dict) and isinstance(event.get("requestContext"), dict)
+
+
+def http_event_shape(event: LambdaEvent) -> str:
+    """Which of ``lambda.payloadType``'s values this HTTP event is."""
+    if event.get("version") == "2.0":
+        domain = str(event["requestContext"].get("domainName", ""))
+        return "lambda-url" if ".lambda-url." in domain else "api-gateway-v2"
+    return "api-gateway-v1"
+
+
+def stage_base_path(event: LambdaEvent) -> str:
+    """``/{stage}`` when the request path starts with a named stage, else ``/``.
+
+    An HTTP API (v2) with a named stage puts the stage in the path
+    (``/prod/webhook``); mangum strips it when told the base path. The check is
+    on whole path segments so a stage ``prod`` never eats ``/production``.
+    """
+    context = event.get("requestContext") or {}
+    stage = str(context.get("stage") or "")
+    if not stage or stage == "$default":
+        return "/"
+    if event.get("version") == "2.0":
+        path = str((context.get("http") or {}).get("path") or event.get("rawPath") or "")
+    else:
+        path = str(event.get("path") or "")
+    prefix = f"/{stage}"
+    return prefix if path == prefix or path.startswith(f"{prefix}/") else "/"
+
+
+def use_config(config: Config) -> None:
+    """Set the config the handler uses (the CLI does, from its flags); otherwise it
+    is loaded from the environment and ./config.yaml on the first event."""
+    global _config
+    with _lock:
+        _config = config
+        _http_adapters.clear()
+        _asgi_app.clear()
+
+
+def current_config() -> Config:
+    """The container's config, loaded once: environment, then ./config.yaml if present."""
+    global _config
+    with _lock:
+        if _config is None:
+            from gh_promotion.config.loader import load_config
+
+            _config = load_config(environ=os.environ)
+            _configure_logging(_config)
+            from gh_promotion.runtime.startup import log_startup_warnings
+
+            log_startup_warnings(_config)
+        return _config
+
+
+def _configure_logging(config: Config) -> None:
+    levels = {0: logging.WARNING, 1: logging.INFO}
+    level = levels.get(config.global_.logging.verbosity, logging.DEBUG)
+    logging.getLogger("gh_promotion").setLevel(level)
+
+
+def _http_adapter(base_path: str, config: Config) -> Any:
+    """One mangum adapter per API stage base path, around one shared Flask app."""
+    with _lock:
+        adapter = _http_adapters.get(base_path)
+        if adapter is None:
+            from a2wsgi import WSGIMiddleware
+            from mangum import Mangum
+
+            if not _asgi_app:
+                from gh_promotion.runtime.webapp import create_app
+
+                _asgi_app.append(WSGIMiddleware(create_app(config), workers=2))
+            adapter = Mangum(_asgi_app[0], lifespan="off", api_gateway_base_path=base_path)
+            _http_adapters[base_path] = adapter
+        return adapter
+
+
+def _note_payload_type(event: LambdaEvent, config: Config) -> None:
+    """``lambda.payloadType`` no longer selects a parser (mangum detects the shape);
+    it is kept so old configs load, and a mismatch is worth one warning."""
+    global _shape_warned
+    shape = http_event_shape(event)
+    if not _shape_warned and shape != config.lambda_.payload_type:
+        _shape_warned = True
+        logger.warning(
+            "lambda.payloadType is %s but the event is %s; it is handled as %s",
+            config.lambda_.payload_type,
+            shape,
+            shape,
+        )
+
+
+def _http_error(status: int, message: str) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {"content-type": "application/json"},
+        "body": json.dumps({"error": message}),
+        "isBase64Encoded": False,
+    }
