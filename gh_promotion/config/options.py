@@ -97,10 +97,20 @@ def value_at(config: Any, key: str) -> Any:
     return node
 
 
+def yaml_tree() -> dict[str, Any]:
+    """The YAML key tree in table order: nested dicts of YAML names, leaves are options."""
+    tree: dict[str, Any] = {}
+    for option in OPTIONS:
+        *sections, leaf = option.yaml_path
+        node = tree
+        for section in sections:
+            node = node.setdefault(section, {})
+        node[leaf] = option
+    return tree
+
+
 def _events_help() -> str:
-    return "GitHub webhook events to act on, comma separated; any of " + ", ".join(
-        SUPPORTED_EVENTS
-    )
+    return "GitHub webhook events to act on, comma separated; any of " + ", ".join(SUPPORTED_EVENTS)
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -190,7 +200,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "promotion.rollback.enabled",
         "bool",
-        "Roll the last stage back on a push to <prefix><last stage>",
+        "Roll the last stage back on a push to prefix + last stage (rollback-production)",
         flag="promotion-rollback",
         env="PROMOTION_ROLLBACK",
     ),

@@ -49,7 +49,9 @@ def describe(raw: Any) -> str:
 
 
 def _fail(option: Option, expected: str, raw: Any, origin: str) -> ConfigError:
-    return ConfigError(f"{option.yaml_key}: expected {expected}, got {describe(raw)} (from {origin})")
+    return ConfigError(
+        f"{option.yaml_key}: expected {expected}, got {describe(raw)} (from {origin})"
+    )
 
 
 def parse_bool(raw: Any) -> bool | None:
@@ -164,7 +166,9 @@ def _check_range(option: Option, value: int, raw: Any, origin: str) -> None:
 def _parse_duration(option: Option, raw: Any, origin: str) -> float:
     value = parse_duration(raw)
     if value is None:
-        raise _fail(option, "a duration such as 5s, 1m30s, 250ms or a number of seconds", raw, origin)
+        raise _fail(
+            option, "a duration such as 5s, 1m30s, 250ms or a number of seconds", raw, origin
+        )
     return value
 
 
@@ -178,7 +182,9 @@ def _parse_list(option: Option, raw: Any, origin: str) -> tuple[str, ...]:
     unknown = [item for item in items if option.choices and item not in option.choices]
     if unknown:
         valid = ", ".join(option.choices)
-        raise ConfigError(f"{option.yaml_key}: unknown value {unknown[0]!r} (from {origin}); valid: {valid}")
+        raise ConfigError(
+            f"{option.yaml_key}: unknown value {unknown[0]!r} (from {origin}); valid: {valid}"
+        )
     return items
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gh_promotion.config.errors import ConfigError
-from gh_promotion.config.options import OPTIONS, Option
+from gh_promotion.config.options import Option, yaml_tree
 
 
 @dataclass(frozen=True)
@@ -25,18 +25,6 @@ class RawValue:
 
     value: Any
     origin: str
-
-
-def _schema() -> dict[str, Any]:
-    """The YAML key tree: nested dicts of YAML names, leaves are :class:`Option`."""
-    tree: dict[str, Any] = {}
-    for option in OPTIONS:
-        *sections, leaf = option.yaml_path
-        node = tree
-        for section in sections:
-            node = node.setdefault(section, {})
-        node[leaf] = option
-    return tree
 
 
 def read_yaml_file(path: str | os.PathLike[str]) -> dict[str, RawValue]:
@@ -72,7 +60,7 @@ def _walk_root(loader: Any, root: Any, shown: str) -> dict[str, RawValue]:
     if root is None or (isinstance(root, yaml.ScalarNode) and root.value in ("", "~", "null")):
         return {}
     values: dict[str, RawValue] = {}
-    _walk_mapping(loader, root, _schema(), (), shown, values)
+    _walk_mapping(loader, root, yaml_tree(), (), shown, values)
     return values
 
 

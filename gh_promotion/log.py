@@ -1,0 +1,194 @@
+"""Structured logging: one JSON object per line, delivery context, no secrets.
+
+Why JSON lines: CloudWatch, Loki and ``jq`` all read them, and each record keeps
+its fields (delivery id, event, repository) instead of burying them in text.
+
+Why redaction here and not at each call site: a secret reaches a log by
+accident — an exception message quoting a header, a library's debug output — so
+the last line of defence is the handler every record passes through. Registered
+secret values, GitHub tokens (``ghp_…``, ``ghs_…``, ``github_pat_…``), PEM
+private key blocks and ``Authorization:`` header values become ``***``.
+
+Standard library only: the Lambda handler configures logging on a cold start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import logging
+import re
+import sys
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any, TextIO
+
+REDACTED = "***"
+# Shorter "secrets" would turn ordinary words of every log line into ***; a
+# secret that short protects nothing anyway.
+MIN_SECRET_LENGTH = 4
+
+_PATTERNS = (
+    re.compile(
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY-----|.*)", re.S
+    ),
+    re.compile(r"\bgh[pousr]_[A-Za-z0-9_]{16,}"),
+    re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"),
+)
+# Keeps the header name, hides the value (scheme included) up to a quote,
+# comma, brace or end of line: works on raw headers, dict reprs and JSON.
+_AUTHORIZATION = re.compile(r"""(authorization['"]?\s*[:=]\s*['"]?)[^'"\r\n,}]+""", re.I)
+
+_STANDARD_ATTRIBUTES = frozenset(
+    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
+)
+
+_delivery: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar(
+    "gh_promotion_delivery", default=None
+)
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+
+
+def register_secret(value: str | None) -> None:
+    """Never let ``value`` appear in a log record (e.g. a token fetched from SSM)."""
+    if value and len(value) >= MIN_SECRET_LENGTH:
+        with _secrets_lock:
+            _secrets.add(str(value))
+            _secrets.update(line for line in str(value).splitlines() if len(line) >= 16)
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret and secret-looking token replaced by ``***``."""
+    with _secrets_lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    for pattern in _PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return _AUTHORIZATION.sub(lambda match: match.group(1) + REDACTED, text)
+
+
+def _redact_value(value: Any) -> Any:
+    """Redact strings anywhere in a JSON-able structure; other values become text."""
+    redacted = getattr(value, "redacted", None)
+    if isinstance(value, str) and callable(redacted):
+        return redacted()  # a config Secret: never even look at its value
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(key): _redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_redact_value(item) for item in value]
+    return redact(repr(value))
+
+
+class SecretFilter(logging.Filter):
+    """Rewrites each record so its message and extra fields carry no secret.
+
+    It sits on the handler (not a logger) so it also sees records propagated
+    from libraries such as PyGithub and urllib3.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        for name, value in list(vars(record).items()):
+            if name not in _STANDARD_ATTRIBUTES:
+                setattr(record, name, _redact_value(value))
+        return True
+
+
+class DeliveryContextFilter(logging.Filter):
+    """Stamps the delivery being handled (see :func:`delivery_context`) on each record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, value in (_delivery.get() or {}).items():
+            if not hasattr(record, name):
+                setattr(record, name, value)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, extra fields."""
+
+    def __init__(self, caller_trace: bool = False) -> None:
+        super().__init__()
+        self.caller_trace = caller_trace
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if self.caller_trace:
+            entry["caller"] = f"{record.filename}:{record.lineno}"
+        for name, value in vars(record).items():
+            if name not in _STANDARD_ATTRIBUTES and name not in entry:
+                entry[name] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(_redact_value(entry), ensure_ascii=False)
+
+
+class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Our handler, recognisable so :func:`configure` can replace it."""
+
+
+def configure(
+    verbosity: int = 0,
+    caller_trace: bool = False,
+    stream: TextIO | None = None,
+    secrets: Iterable[str] = (),
+) -> None:
+    """Send every log record, as JSON lines, to ``stream`` (default stdout).
+
+    Level: 0 warning, 1 info, 2 or more debug. Calling it again replaces the
+    previous setup instead of adding a second handler, so runtimes and tests can
+    call it freely.
+    """
+    for secret in secrets:
+        register_secret(secret)
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _Handler)]:
+        root.removeHandler(handler)
+    handler = _Handler(stream if stream is not None else sys.stdout)
+    handler.addFilter(DeliveryContextFilter())
+    handler.addFilter(SecretFilter())
+    handler.setFormatter(JsonFormatter(caller_trace=caller_trace))
+    root.addHandler(handler)
+    root.setLevel(level_for(verbosity))
+    logging.captureWarnings(True)
+
+
+def level_for(verbosity: int) -> int:
+    """-v count to a logging level: 0 warning, 1 info, 2+ debug."""
+    if verbosity <= 0:
+        return logging.WARNING
+    return logging.INFO if verbosity == 1 else logging.DEBUG
+
+
+@contextlib.contextmanager
+def delivery_context(delivery_id: str, event: str, repository: str) -> Iterator[None]:
+    """Every record logged inside the block names the delivery it belongs to.
+
+    A context variable, so concurrent deliveries in other threads or tasks keep
+    their own; a thread started inside the block carries the fields if it runs
+    in a copy of the context (``contextvars.copy_context().run``).
+    """
+    token = _delivery.set({"delivery_id": delivery_id, "event": event, "repository": repository})
+    try:
+        yield
+    finally:
+        _delivery.reset(token)
