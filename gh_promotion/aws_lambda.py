@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import threading
 from typing import Any
 
@@ -47,6 +48,7 @@ class DeliveryNotHandled(RuntimeError):
 
 def handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     """The Lambda handler: EventBridge events go to the core, everything else is HTTP."""
+    _drop_unredacted_log_handlers()
     if is_eventbridge_event(event):
         return event_handler(event, context)
     return http_handler(event, context)
@@ -54,6 +56,7 @@ def handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
 
 def event_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     """``lambda event`` mode: an EventBridge event in, the result JSON out."""
+    _drop_unredacted_log_handlers()
     outcome = handle_eventbridge(event, current_config())
     if outcome.status >= 500:
         raise DeliveryNotHandled(outcome.body.get("error", "delivery not handled"))
@@ -62,6 +65,7 @@ def event_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
 
 def http_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     """``lambda http`` mode: an API Gateway or Function URL event in, an HTTP response out."""
+    _drop_unredacted_log_handlers()
     if not is_http_event(event):
         return _http_error(400, "not an API Gateway or Function URL event")
     config = current_config()
@@ -152,17 +156,41 @@ def current_config() -> Config:
             from gh_promotion.config.loader import load_config
 
             _config = load_config(environ=os.environ)
-            _configure_logging(_config)
+            _start_logging(_config)
             from gh_promotion.runtime.startup import log_startup_warnings
 
             log_startup_warnings(_config)
         return _config
 
 
-def _configure_logging(config: Config) -> None:
-    levels = {0: logging.WARNING, 1: logging.INFO}
-    level = levels.get(config.global_.logging.verbosity, logging.DEBUG)
-    logging.getLogger("gh_promotion").setLevel(level)
+def _start_logging(config: Config) -> None:
+    """JSON lines on stdout (CloudWatch reads it), with the config's secrets redacted."""
+    from gh_promotion import log
+
+    github = config.github
+    log.configure(
+        verbosity=config.global_.logging.verbosity,
+        caller_trace=config.global_.logging.caller_trace,
+        stream=sys.stdout,
+        secrets=[github.webhook_secret, github.token, github.private_key],
+    )
+
+
+def _drop_unredacted_log_handlers() -> None:
+    """Under the Lambda runtime, keep only log handlers that redact secrets.
+
+    awslambdaric adds its own plain-text handler to the root logger; records
+    through it would bypass :class:`gh_promotion.log.SecretFilter` and be
+    written twice. Outside the Runtime API (tests, local invoke) nothing is touched.
+    """
+    if not os.environ.get("AWS_LAMBDA_RUNTIME_API"):
+        return
+    from gh_promotion.log import SecretFilter
+
+    root = logging.getLogger()
+    for log_handler in list(root.handlers):
+        if not any(isinstance(f, SecretFilter) for f in log_handler.filters):
+            root.removeHandler(log_handler)
 
 
 def _http_adapter(base_path: str, config: Config) -> Any:
@@ -176,10 +204,26 @@ def _http_adapter(base_path: str, config: Config) -> Any:
             if not _asgi_app:
                 from gh_promotion.runtime.webapp import create_app
 
-                _asgi_app.append(WSGIMiddleware(create_app(config), workers=2))
+                flask_app = create_app(config)
+                _asgi_app.append(WSGIMiddleware(_whole_body_is_input(flask_app), workers=2))
             adapter = Mangum(_asgi_app[0], lifespan="off", api_gateway_base_path=base_path)
             _http_adapters[base_path] = adapter
         return adapter
+
+
+def _whole_body_is_input(app: Any) -> Any:
+    """Mark the request body stream as ending where the event's body ends.
+
+    An API Gateway event need not carry ``content-length``; without it (and
+    without ``wsgi.input_terminated``) Werkzeug reads an empty body, and a
+    valid delivery would fail its signature check.
+    """
+
+    def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
+        environ["wsgi.input_terminated"] = True
+        return app(environ, start_response)
+
+    return wsgi_app
 
 
 def _note_payload_type(event: LambdaEvent, config: Config) -> None:

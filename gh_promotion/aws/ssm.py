@@ -15,6 +15,7 @@ from typing import Any
 
 from gh_promotion.config.model import Secret
 from gh_promotion.gateway.credentials import AppCredentials
+from gh_promotion.log import register_secret
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +50,9 @@ def forget_cached_credentials() -> None:
 
 
 def register_as_secrets(credentials: AppCredentials) -> None:
-    """Tell the log redactor about the fetched secrets, when the log module has one."""
-    try:
-        from gh_promotion.log import register_secret
-    except ImportError:  # the log module is optional for this function's purpose
-        return
+    """Tell the log redactor about the fetched secrets: they never came through the config."""
     for value in (credentials.private_key, credentials.webhook_secret):
-        if value:
-            register_secret(value)
+        register_secret(value)
 
 
 def _get_parameter(parameter_name: str) -> str:

@@ -8,10 +8,8 @@ answer the same delivery the same way because they all come through here.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -21,6 +19,7 @@ from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.core.errors import BadDelivery, GitHubUnavailable
 from gh_promotion.core.result import Result, Status
+from gh_promotion.log import delivery_context
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ def process(delivery: Delivery, config: Config) -> Result:
     """
     received_at = datetime.now(timezone.utc)
     started = time.perf_counter()
-    with delivery_log_context(delivery):
+    with delivery_context(delivery.delivery_id, delivery.event, delivery.repository):
         result = core.handle(delivery, config)
         duration_ms = (time.perf_counter() - started) * 1000
         logger.info(
@@ -88,12 +87,6 @@ def error_body(message: str, delivery: Delivery | None = None) -> dict[str, Any]
         body["delivery_id"] = delivery.delivery_id
         body["event"] = delivery.event
     return body
-
-
-@contextlib.contextmanager
-def delivery_log_context(delivery: Delivery) -> Iterator[None]:
-    """Every log line written while handling ``delivery`` names it."""
-    yield
 
 
 def _maybe_upload_report(

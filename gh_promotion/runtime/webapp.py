@@ -24,12 +24,20 @@ from gh_promotion.runtime.startup import webhook_secret
 access_log = logging.getLogger("gh_promotion.access")
 logger = logging.getLogger(__name__)
 
+
+def enable_access_log() -> None:
+    """Access lines are logged at INFO but wanted at every verbosity: a server that
+    says nothing about the requests it answered cannot be operated."""
+    access_log.setLevel(logging.INFO)
+
+
 HEALTH_PATH = "/healthz"
 
 
 def create_app(config: Config) -> Flask:
     """The WSGI app for ``config``; raises ``StartupRefused`` when it has no webhook secret."""
     secret = webhook_secret(config)
+    enable_access_log()
     limit = config.service.max_body_bytes
     app = Flask("gh_promotion")
     app.config["MAX_CONTENT_LENGTH"] = limit
@@ -102,7 +110,11 @@ def _install_error_handlers(app: Flask) -> None:
 
 
 def _install_access_log(app: Flask) -> None:
-    """One JSON line per request: what came in, what went out, how long it took."""
+    """One JSON line per request: what came in, what went out, how long it took.
+
+    The fields are ``extra`` on the record; :mod:`gh_promotion.log` writes them
+    as JSON keys.
+    """
 
     @app.before_request
     def start_clock() -> None:
@@ -123,7 +135,7 @@ def _install_access_log(app: Flask) -> None:
         aws_request_id = _aws_request_id(request.environ)
         if aws_request_id:
             entry["aws_request_id"] = aws_request_id
-        access_log.info(json.dumps(entry))
+        access_log.info("%s %s %s", request.method, request.path, response.status_code, extra=entry)
         return response
 
 
