@@ -1,0 +1,154 @@
+"""The simulator's mutable state: repositories, pull requests, statuses, check runs, Apps.
+
+Plain dataclasses with no behaviour of their own: `world.World` changes them under one lock
+and `views` renders them as GitHub's JSON, so the rules live in one place.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+
+from gh_promotion.simulator.gitstore import GitStore
+
+_ids = itertools.count(1000)
+
+
+def next_id() -> int:
+    """A process-wide increasing id, like GitHub's database ids (never reused)."""
+    return next(_ids)
+
+
+def iso(moment: float | None) -> str | None:
+    """GitHub's timestamp format (UTC, second precision, trailing Z)."""
+    if moment is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change: a user, or an App's bot when it acted with an installation token."""
+
+    login: str
+    kind: str = "User"  # "User" or "Bot"
+
+
+@dataclass(frozen=True)
+class SimApp:
+    """A registered GitHub App: the id and private key a test hands to PyGithub's AppAuth."""
+
+    app_id: int
+    private_key_pem: str
+    slug: str
+    public_key_pem: str = field(repr=False, default="")
+    webhook_secret: str = field(repr=False, default="")
+
+    @property
+    def bot_login(self) -> str:
+        return f"{self.slug}[bot]"
+
+
+@dataclass
+class Installation:
+    """An App installed on an owner: covers every repository of that owner."""
+
+    id: int
+    app: SimApp
+    owner: str
+
+
+@dataclass
+class Review:
+    id: int
+    login: str
+    state: str  # APPROVED / CHANGES_REQUESTED / COMMENTED
+    commit_id: str
+    body: str
+    submitted_at: float
+
+
+@dataclass
+class PullRequest:
+    id: int
+    number: int
+    title: str
+    body: str | None
+    login: str
+    head_ref: str
+    base_ref: str
+    head_sha: str
+    base_sha: str
+    draft: bool = False
+    state: str = "open"
+    merged: bool = False
+    merged_at: float | None = None
+    merged_by: str | None = None
+    merge_commit_sha: str | None = None
+    closed_at: float | None = None
+    created_at: float = field(default_factory=time.time)
+    updated_at: float = field(default_factory=time.time)
+    reviews: list[Review] = field(default_factory=list)
+
+
+@dataclass
+class CommitStatus:
+    id: int
+    sha: str
+    state: str
+    context: str
+    description: str | None
+    target_url: str | None
+    creator: str
+    created_at: float = field(default_factory=time.time)
+
+
+@dataclass
+class CheckRun:
+    id: int
+    sha: str
+    name: str
+    status: str
+    conclusion: str | None
+    app: SimApp | None
+    suite_id: int
+    external_id: str | None = None
+    details_url: str | None = None
+    output: dict = field(default_factory=dict)
+    started_at: float = field(default_factory=time.time)
+    completed_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Protection:
+    """Branch protection: what a ref update to this branch must satisfy."""
+
+    required_contexts: tuple[str, ...] = ()
+    required_approving_reviews: int = 0
+    allow_force_pushes: bool = False
+
+
+@dataclass
+class Repository:
+    id: int
+    owner: str
+    name: str
+    default_branch: str
+    git: GitStore
+    custom_properties: dict[str, str | list[str] | None] = field(default_factory=dict)
+    branches: dict[str, str] = field(default_factory=dict)
+    pulls: dict[int, PullRequest] = field(default_factory=dict)
+    statuses: dict[str, list[CommitStatus]] = field(default_factory=dict)
+    check_runs: dict[int, CheckRun] = field(default_factory=dict)
+    check_suites: dict[tuple[str, int], int] = field(default_factory=dict)
+    protections: dict[str, Protection] = field(default_factory=dict)
+    created_at: float = field(default_factory=time.time)
+    pushed_at: float = field(default_factory=time.time)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def next_number(self) -> int:
+        return max(self.pulls, default=0) + 1

@@ -1,0 +1,121 @@
+"""GitHub's webhook sender: signed POSTs, one at a time, in the order changes happened.
+
+Signature as documented at
+https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
+(`X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body>`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import queue
+import threading
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+# Deliveries go to loopback: never through an HTTP proxy from the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@dataclass(frozen=True)
+class SentDelivery:
+    """One delivery as the sender recorded it (`status` None: no webhook configured or no answer)."""
+
+    event: str
+    delivery_id: str
+    payload: dict[str, Any]
+    status: int | None
+    body: bytes = b""
+    headers: dict[str, str] | None = None
+
+
+def signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class WebhookSender:
+    """A background thread that POSTs queued events to the configured URL."""
+
+    def __init__(self, timeout: float = 10.0) -> None:
+        self._queue: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._pending = 0
+        self._log: list[SentDelivery] = []
+        self._url: str | None = None
+        self._secret = ""
+        self._timeout = timeout
+        self._thread = threading.Thread(target=self._run, name="gh-sim-webhooks", daemon=True)
+        self._thread.start()
+
+    def configure(self, url: str | None, secret: str) -> None:
+        with self._lock:
+            self._url, self._secret = url, secret
+
+    def enqueue(self, event: str, payload: dict[str, Any]) -> None:
+        with self._lock:
+            self._pending += 1
+        self._queue.put((event, payload))
+
+    @property
+    def deliveries(self) -> list[SentDelivery]:
+        with self._lock:
+            return list(self._log)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+    def wait(self, timeout: float) -> bool:
+        """Block until every queued event was delivered; False when `timeout` ran out."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
+
+    def stop(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            event, payload = item
+            try:
+                record = self._deliver(event, payload)
+            except Exception:  # a broken receiver must not kill the sender
+                record = SentDelivery(event, str(uuid.uuid4()), payload, None)
+            with self._idle:
+                self._log.append(record)
+                self._pending -= 1
+                self._idle.notify_all()
+
+    def _deliver(self, event: str, payload: dict[str, Any]) -> SentDelivery:
+        with self._lock:
+            url, secret = self._url, self._secret
+        delivery_id = str(uuid.uuid4())
+        body = json.dumps(payload).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "GitHub-Hookshot/sim",
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": delivery_id,
+            "X-GitHub-Hook-ID": "1",
+            "X-Hub-Signature-256": signature(secret, body),
+        }
+        if url is None:
+            return SentDelivery(event, delivery_id, payload, None, body, headers)
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with _OPENER.open(request, timeout=self._timeout) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        except (urllib.error.URLError, OSError):
+            status = None
+        return SentDelivery(event, delivery_id, payload, status, body, headers)

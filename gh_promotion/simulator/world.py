@@ -1,0 +1,662 @@
+"""The simulated GitHub's rules: every change to repositories goes through here, under one lock.
+
+HTTP routes and the Python API both call these methods, so a refusal (not a fast forward,
+protected branch, no commits between...) is the same whichever door a change comes through,
+and every change emits the webhook events GitHub would emit, in the order it would.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gh_promotion.simulator import views
+from gh_promotion.simulator.auth import TokenBook
+from gh_promotion.simulator.errors import ApiError, invalid_field, not_found, validation_failed
+from gh_promotion.simulator.gitstore import GitStore, Person
+from gh_promotion.simulator.model import (
+    Actor,
+    CommitStatus,
+    Protection,
+    PullRequest,
+    Repository,
+    Review,
+    SimApp,
+    next_id,
+)
+
+ZERO_SHA = "0" * 40
+STATUS_STATES = ("error", "failure", "pending", "success")
+PROTECTED_DOCS = "https://docs.github.com/articles/about-protected-branches"
+EmitFn = Callable[[str, dict[str, Any]], None]
+
+
+class World:
+    """All repositories and the rules that change them."""
+
+    def __init__(self, tokens: TokenBook, base_url: Callable[[], str]) -> None:
+        self.lock = threading.RLock()
+        self.tokens = tokens
+        self._base_url = base_url
+        self._root = Path(tempfile.mkdtemp(prefix="gh-sim-"))
+        self.repos: dict[str, Repository] = {}
+        self.emit: EmitFn = lambda event, payload: None
+
+    @property
+    def base(self) -> str:
+        return self._base_url()
+
+    @property
+    def root(self) -> Path:
+        return self._root
+
+    # ----------------------------------------------------------------- repositories
+
+    def create_repository(
+        self,
+        full_name: str,
+        custom_properties: dict | None = None,
+        default_branch: str = "main",
+    ) -> Repository:
+        owner, _, name = full_name.partition("/")
+        if not owner or not name or "/" in name:
+            raise ValueError(f"repository name must be 'owner/name', got {full_name!r}")
+        with self.lock:
+            if full_name.lower() in self.repos:
+                raise validation_failed("Repository", "name already exists on this account", "name")
+            path = self._root / owner / f"{name}.git"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            repo = Repository(
+                id=next_id(),
+                owner=owner,
+                name=name,
+                default_branch=default_branch,
+                git=GitStore(path),
+                custom_properties=dict(custom_properties or {}),
+            )
+            self.repos[full_name.lower()] = repo
+            return repo
+
+    def repo(self, owner: str, name: str) -> Repository:
+        found = self.repos.get(f"{owner}/{name}".lower())
+        if found is None:
+            raise not_found()
+        return found
+
+    def installation_id(self, repo: Repository) -> int | None:
+        installation = self.tokens.installation_for(repo.owner)
+        return installation.id if installation else None
+
+    def _event(self, event: str, repo: Repository, who: Actor, payload: dict[str, Any]) -> None:
+        payload.setdefault("repository", views.repository(self.base, repo))
+        payload["sender"] = views.actor(self.base, who)
+        payload.update(views.installation_ref(self.installation_id(repo)))
+        self.emit(event, payload)
+
+    # ----------------------------------------------------------------- commits and refs
+
+    def resolve_commit(self, repo: Repository, name: str) -> str | None:
+        """A branch name or (possibly abbreviated) sha → full sha, or None."""
+        if name in repo.branches:
+            return repo.branches[name]
+        if name.startswith("heads/") and name[6:] in repo.branches:
+            return repo.branches[name[6:]]
+        return repo.git.resolve(name)
+
+    def push(
+        self,
+        repo: Repository,
+        branch: str,
+        message: str,
+        files: dict[str, str] | None,
+        who: Actor,
+    ) -> str:
+        """Commit on top of `branch` (or the default branch when it is new) and move it."""
+        with self.lock:
+            parent = repo.branches.get(branch) or repo.branches.get(repo.default_branch)
+            files = files if files is not None else {f"{branch}.txt": f"{message}\n"}
+            sha = repo.git.commit(parent, message, files, Person(who.login, _email(who.login)))
+            self.move_branch(repo, branch, sha, who)
+            return sha
+
+    def push_history(self, repo: Repository, branch: str, count: int, who: Actor) -> str:
+        """`count` commits at once on `branch` through `git fast-import`; one push event."""
+        with self.lock:
+            parent = repo.branches.get(branch) or repo.branches.get(repo.default_branch)
+            changes: list[tuple[str, dict[str, str]]] = [
+                (f"commit {i + 1} of {count}", {}) for i in range(count)
+            ]
+            if parent is None:
+                changes[0] = (changes[0][0], {"README.md": f"# {repo.name}\n"})
+            shas = repo.git.commit_many(parent, changes, Person(who.login, _email(who.login)))
+            self.move_branch(repo, branch, shas[-1], who)
+            return shas[-1]
+
+    def move_branch(self, repo: Repository, branch: str, sha: str | None, who: Actor) -> None:
+        """The one place a branch changes: create, move or delete, then tell the world."""
+        with self.lock:
+            before = repo.branches.get(branch)
+            if before == sha:
+                return
+            if sha is None:
+                repo.branches.pop(branch, None)
+            else:
+                repo.branches[branch] = sha
+            repo.git.update_ref(branch, sha)
+            repo.pushed_at = time.time()
+            self._emit_push(repo, branch, before, sha, who)
+            self._follow_branch(repo, branch, before, sha, who)
+
+    def _emit_push(
+        self, repo: Repository, branch: str, before: str | None, after: str | None, who: Actor
+    ) -> None:
+        created, deleted = before is None, after is None
+        forced = not created and not deleted and not repo.git.is_ancestor(before, after)
+        commits = self._pushed_commits(repo, branch, before, after)
+        compare = f"{self.base}/{repo.full_name}/compare/{(before or ZERO_SHA)[:12]}...{(after or ZERO_SHA)[:12]}"
+        payload = {
+            "ref": f"refs/heads/{branch}",
+            "before": before or ZERO_SHA,
+            "after": after or ZERO_SHA,
+            "repository": views.push_repository(self.base, repo),
+            "pusher": {"name": who.login, "email": _email(who.login)},
+            "created": created,
+            "deleted": deleted,
+            "forced": forced,
+            "base_ref": None,
+            "compare": compare,
+            "commits": [views.push_commit(self.base, repo, c) for c in commits],
+            "head_commit": (
+                views.push_commit(self.base, repo, repo.git.info(after)) if after else None
+            ),
+        }
+        self._event("push", repo, who, payload)
+
+    def _pushed_commits(
+        self, repo: Repository, branch: str, before: str | None, after: str | None
+    ) -> list:
+        """The commits new to this branch (GitHub lists at most 20 in a push payload)."""
+        if after is None:
+            return []
+        if before is not None:
+            base = (
+                before
+                if repo.git.is_ancestor(before, after)
+                else repo.git.merge_base(before, after)
+            )
+        else:
+            others = [s for b, s in repo.branches.items() if b != branch]
+            base = next((s for s in others if repo.git.is_ancestor(s, after)), None)
+        if base is None:
+            return [repo.git.info(after)]
+        return repo.git.range_commits(base, after)[-20:]
+
+    def _follow_branch(
+        self, repo: Repository, branch: str, before: str | None, after: str | None, who: Actor
+    ) -> None:
+        """Open pull requests follow their head; a base that now contains the head merges it."""
+        for pr in list(repo.pulls.values()):
+            if pr.state != "open":
+                continue
+            if pr.head_ref == branch:
+                if after is None:
+                    self._close(repo, pr, who, merged=False)
+                    continue
+                pr.head_sha = after
+                pr.updated_at = time.time()
+                self._pull_event(repo, pr, "synchronize", who, before=before, after=after)
+            if pr.base_ref == branch and after is None:
+                self._close(repo, pr, who, merged=False)
+                continue
+        if after is None:
+            return
+        for pr in list(repo.pulls.values()):
+            target = repo.branches.get(pr.base_ref)
+            if pr.state == "open" and target and repo.git.is_ancestor(pr.head_sha, target):
+                pr.base_sha = target
+                pr.merge_commit_sha = pr.head_sha
+                self._close(repo, pr, who, merged=True)
+
+    def _close(self, repo: Repository, pr: PullRequest, who: Actor, merged: bool) -> None:
+        pr.state = "closed"
+        pr.closed_at = pr.updated_at = time.time()
+        if merged:
+            pr.merged, pr.merged_at, pr.merged_by = True, pr.closed_at, who.login
+        self._pull_event(repo, pr, "closed", who)
+
+    def _pull_event(
+        self, repo: Repository, pr: PullRequest, action: str, who: Actor, **extra
+    ) -> None:
+        payload = {"action": action, "number": pr.number, "pull_request": self.pull_json(repo, pr)}
+        payload.update(extra)
+        self._event("pull_request", repo, who, payload)
+
+    def create_ref(self, repo: Repository, ref: str, sha: str, who: Actor) -> str:
+        """`POST /git/refs`: only new branches, only known commits."""
+        if not isinstance(ref, str) or not ref.startswith("refs/") or ref.count("/") < 2:
+            raise ApiError(
+                422, "Reference name must start with 'refs/' and have at least two slashes."
+            )
+        if not ref.startswith("refs/heads/"):
+            raise ApiError(422, "Reference update failed")
+        branch = ref[len("refs/heads/") :]
+        with self.lock:
+            if branch in repo.branches:
+                raise ApiError(422, "Reference already exists")
+            full = self._known_sha(repo, sha)
+            self.move_branch(repo, branch, full, who)
+            return branch
+
+    def update_ref(self, repo: Repository, branch: str, sha: str, force: bool, who: Actor) -> None:
+        """`PATCH /git/refs/heads/{branch}`: fast forward only unless forced; protection holds."""
+        with self.lock:
+            current = repo.branches.get(branch)
+            if current is None:
+                raise ApiError(422, "Reference does not exist")
+            target = self._known_sha(repo, sha)
+            fast_forward = repo.git.is_ancestor(current, target)
+            if not fast_forward and not force:
+                raise ApiError(422, "Update is not a fast forward")
+            self._enforce_protection(repo, branch, target, fast_forward)
+            self.move_branch(repo, branch, target, who)
+
+    def delete_ref(self, repo: Repository, branch: str, who: Actor) -> None:
+        with self.lock:
+            if branch not in repo.branches:
+                raise ApiError(422, "Reference does not exist")
+            if branch in repo.protections:
+                raise ApiError(
+                    422, "Cannot delete this protected branch", documentation_url=PROTECTED_DOCS
+                )
+            self.move_branch(repo, branch, None, who)
+
+    def _known_sha(self, repo: Repository, sha: object) -> str:
+        if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-fA-F]{40}", sha):
+            raise ApiError(422, "Object does not exist")
+        full = repo.git.resolve(sha.lower())
+        if full is None:
+            raise ApiError(422, "Object does not exist")
+        return full
+
+    # ----------------------------------------------------------------- protection
+
+    def protect(self, repo: Repository, branch: str, protection: Protection | None) -> None:
+        with self.lock:
+            if protection is None:
+                repo.protections.pop(branch, None)
+            else:
+                repo.protections[branch] = protection
+
+    def _enforce_protection(
+        self, repo: Repository, branch: str, sha: str, fast_forward: bool
+    ) -> None:
+        """Refuse an update that GitHub's branch protection would refuse, with its words."""
+        rule = repo.protections.get(branch)
+        if rule is None:
+            return
+        if not fast_forward and not rule.allow_force_pushes:
+            raise ApiError(
+                422, "Cannot force-push to this branch", documentation_url=PROTECTED_DOCS
+            )
+        missing = [c for c in rule.required_contexts if not self._context_succeeded(repo, sha, c)]
+        if len(missing) == 1:
+            raise ApiError(
+                422,
+                f'Required status check "{missing[0]}" is expected.',
+                documentation_url=PROTECTED_DOCS,
+            )
+        if missing:
+            raise ApiError(
+                422,
+                f"{len(missing)} of {len(rule.required_contexts)} required status checks are expected.",
+                documentation_url=PROTECTED_DOCS,
+            )
+        if (
+            rule.required_approving_reviews
+            and self._approvals(repo, sha) < rule.required_approving_reviews
+        ):
+            count = rule.required_approving_reviews
+            noun = "review is" if count == 1 else "reviews are"
+            raise ApiError(
+                422,
+                f"At least {count} approving {noun} required by reviewers with write access.",
+                documentation_url=PROTECTED_DOCS,
+            )
+
+    def _context_succeeded(self, repo: Repository, sha: str, context: str) -> bool:
+        latest = next((s for s in repo.statuses.get(sha, []) if s.context == context), None)
+        if latest is not None and latest.state == "success":
+            return True
+        runs = [r for r in repo.check_runs.values() if r.sha == sha and r.name == context]
+        return any(
+            r.status == "completed" and r.conclusion in ("success", "neutral", "skipped")
+            for r in runs
+        )
+
+    def _approvals(self, repo: Repository, sha: str) -> int:
+        approvers = set()
+        for pr in repo.pulls.values():
+            if pr.state == "open" and pr.head_sha == sha:
+                approvers |= {
+                    r.login
+                    for r in _latest_reviews(pr)
+                    if r.state == "APPROVED" and r.commit_id == sha
+                }
+        return len(approvers)
+
+    # ----------------------------------------------------------------- pull requests
+
+    def base_sha(self, repo: Repository, pr: PullRequest) -> str:
+        return repo.branches.get(pr.base_ref, pr.base_sha) if pr.state == "open" else pr.base_sha
+
+    def pull_json(self, repo: Repository, pr: PullRequest) -> dict[str, Any]:
+        base_sha = self.base_sha(repo, pr)
+        ahead, _ = repo.git.ahead_behind(base_sha, pr.head_sha)
+        return views.pull_request(self.base, repo, pr, base_sha, ahead)
+
+    def pull(self, repo: Repository, number: int) -> PullRequest:
+        pr = repo.pulls.get(number)
+        if pr is None:
+            raise not_found()
+        return pr
+
+    def create_pull(
+        self,
+        repo: Repository,
+        head: str,
+        base: str,
+        title: str | None,
+        body: str | None,
+        draft: bool,
+        who: Actor,
+    ) -> PullRequest:
+        """Open a pull request with GitHub's validations, in GitHub's order."""
+        if not isinstance(title, str) or not title:
+            raise (
+                invalid_field("PullRequest", "title")
+                if title is not None
+                else ApiError(
+                    422,
+                    "Validation Failed",
+                    errors=[{"resource": "PullRequest", "field": "title", "code": "missing_field"}],
+                )
+            )
+        head_branch = head.split(":", 1)[1] if ":" in head else head
+        head_owner = head.split(":", 1)[0] if ":" in head else repo.owner
+        with self.lock:
+            if not isinstance(base, str) or base not in repo.branches:
+                raise invalid_field("PullRequest", "base")
+            if head_owner.lower() != repo.owner.lower() or head_branch not in repo.branches:
+                raise invalid_field("PullRequest", "head")
+            for pr in repo.pulls.values():
+                if pr.state == "open" and pr.head_ref == head_branch and pr.base_ref == base:
+                    raise validation_failed(
+                        "PullRequest",
+                        f"A pull request already exists for {repo.owner}:{head_branch}.",
+                    )
+            head_sha, base_sha = repo.branches[head_branch], repo.branches[base]
+            if repo.git.is_ancestor(head_sha, base_sha):
+                raise validation_failed(
+                    "PullRequest", f"No commits between {base} and {head_branch}"
+                )
+            pr = PullRequest(
+                id=next_id(),
+                number=repo.next_number(),
+                title=title,
+                body=body,
+                login=who.login,
+                head_ref=head_branch,
+                base_ref=base,
+                head_sha=head_sha,
+                base_sha=base_sha,
+                draft=bool(draft),
+            )
+            repo.pulls[pr.number] = pr
+            self._pull_event(repo, pr, "opened", who)
+            return pr
+
+    def update_pull(
+        self, repo: Repository, pr: PullRequest, changes: dict[str, Any], who: Actor
+    ) -> None:
+        """`PATCH /pulls/{n}`: title, body, base, state (closing does not merge)."""
+        with self.lock:
+            if "state" in changes and changes["state"] not in ("open", "closed"):
+                raise invalid_field("PullRequest", "state")
+            if "base" in changes and changes["base"] not in repo.branches:
+                raise invalid_field("PullRequest", "base")
+            if pr.merged and changes.get("state") == "open":
+                raise validation_failed(
+                    "PullRequest", "Cannot reopen a merged pull request", "state"
+                )
+            for key in ("title", "body"):
+                if key in changes:
+                    setattr(pr, key, changes[key])
+            if "base" in changes:
+                pr.base_ref = changes["base"]
+            pr.updated_at = time.time()
+            if changes.get("state") == "closed" and pr.state == "open":
+                self._close(repo, pr, who, merged=False)
+            elif changes.get("state") == "open" and pr.state == "closed":
+                if pr.head_ref not in repo.branches:
+                    raise validation_failed("PullRequest", "Head branch was deleted", "state")
+                pr.state, pr.closed_at, pr.head_sha = "open", None, repo.branches[pr.head_ref]
+                self._pull_event(repo, pr, "reopened", who)
+
+    def mark_ready_for_review(self, repo: Repository, pr: PullRequest, who: Actor) -> None:
+        with self.lock:
+            if pr.draft:
+                pr.draft = False
+                pr.updated_at = time.time()
+                self._pull_event(repo, pr, "ready_for_review", who)
+
+    def submit_review(
+        self,
+        repo: Repository,
+        pr: PullRequest,
+        event: str,
+        commit_id: str | None,
+        body: str,
+        who: Actor,
+    ) -> Review:
+        """A review; GitHub refuses approving your own pull request and closed ones."""
+        states = {
+            "APPROVE": "APPROVED",
+            "REQUEST_CHANGES": "CHANGES_REQUESTED",
+            "COMMENT": "COMMENTED",
+        }
+        if event not in states:
+            raise ApiError(422, "Unprocessable Entity", errors=["Invalid event"])
+        with self.lock:
+            if pr.state != "open":
+                raise ApiError(
+                    422, "Unprocessable Entity", errors=["Can not review a closed pull request"]
+                )
+            if event == "APPROVE" and who.login == pr.login:
+                raise ApiError(
+                    422, "Unprocessable Entity", errors=["Can not approve your own pull request"]
+                )
+            if event in ("REQUEST_CHANGES", "COMMENT") and not body:
+                raise ApiError(
+                    422,
+                    "Unprocessable Entity",
+                    errors=[f"Review Can not {event.lower()} without a body"],
+                )
+            sha = commit_id or pr.head_sha
+            if repo.git.resolve(sha) is None:
+                raise ApiError(
+                    422,
+                    "Unprocessable Entity",
+                    errors=["Commit id is not part of the pull request"],
+                )
+            item = Review(next_id(), who.login, states[event], sha, body, time.time())
+            pr.reviews.append(item)
+            payload = {
+                "action": "submitted",
+                "review": views.review(self.base, repo, pr, item),
+                "pull_request": views.pull_request_simple(
+                    self.base, repo, pr, self.base_sha(repo, pr)
+                ),
+            }
+            self._event("pull_request_review", repo, who, payload)
+            return item
+
+    # ----------------------------------------------------------------- statuses and checks
+
+    def set_status(
+        self,
+        repo: Repository,
+        sha: str,
+        state: object,
+        context: object,
+        description: object,
+        target_url: object,
+        who: Actor,
+    ) -> CommitStatus:
+        """`POST /statuses/{sha}` with GitHub's validations, then a status event."""
+        full = repo.git.resolve(sha) if isinstance(sha, str) and len(sha) == 40 else None
+        if full is None:
+            raise validation_failed("Status", f"No commit found for SHA: {sha}", "sha")
+        if state not in STATUS_STATES:
+            raise validation_failed("Status", "state is not included in the list", "state")
+        if description is not None and (not isinstance(description, str) or len(description) > 140):
+            raise validation_failed(
+                "Status", "description is too long (maximum is 140 characters)", "description"
+            )
+        context = context or "default"
+        with self.lock:
+            item = CommitStatus(
+                next_id(),
+                full,
+                str(state),
+                str(context),
+                description,
+                target_url,
+                who.login,  # type: ignore[arg-type]
+            )
+            repo.statuses.setdefault(full, []).insert(0, item)
+            self._emit_status(repo, item, who)
+            return item
+
+    def _emit_status(self, repo: Repository, item: CommitStatus, who: Actor) -> None:
+        info = repo.git.info(item.sha)
+        containing = [
+            {
+                "name": b,
+                "commit": {"sha": s, "url": f"{self.base}/repos/{repo.full_name}/commits/{s}"},
+                "protected": b in repo.protections,
+            }
+            for b, s in repo.branches.items()
+            if s == item.sha
+        ]
+        payload = {
+            "id": item.id,
+            "sha": item.sha,
+            "name": repo.full_name,
+            "target_url": item.target_url,
+            "avatar_url": None,
+            "context": item.context,
+            "description": item.description,
+            "state": item.state,
+            "commit": views.commit(self.base, repo, info),
+            "branches": containing,
+            "created_at": views.iso(item.created_at),
+            "updated_at": views.iso(item.created_at),
+        }
+        self._event("status", repo, who, payload)
+
+    def combined_status(self, repo: Repository, sha: str) -> dict[str, Any]:
+        """The latest status per context and their combined state, as GitHub computes it."""
+        latest: dict[str, CommitStatus] = {}
+        for item in repo.statuses.get(sha, []):
+            latest.setdefault(item.context, item)
+        states = {s.state for s in latest.values()}
+        if states & {"error", "failure"}:
+            state = "failure"
+        elif not states or "pending" in states:
+            state = "pending"
+        else:
+            state = "success"
+        api = f"{self.base}/repos/{repo.full_name}"
+        return {
+            "state": state,
+            "statuses": [views.status(self.base, repo, s) for s in latest.values()],
+            "sha": sha,
+            "total_count": len(latest),
+            "repository": views.repository(self.base, repo),
+            "commit_url": f"{api}/commits/{sha}",
+            "url": f"{api}/commits/{sha}/status",
+        }
+
+    def suite_id(self, repo: Repository, sha: str, app: SimApp | None) -> int:
+        key = (sha, app.app_id if app else 0)
+        if key not in repo.check_suites:
+            repo.check_suites[key] = next_id()
+        return repo.check_suites[key]
+
+    def check_pulls(self, repo: Repository, sha: str) -> list[dict[str, Any]]:
+        """Open pull requests whose head is `sha` (a check's `pull_requests`)."""
+        return [
+            views.minimal_pull(self.base, repo, pr, self.base_sha(repo, pr))
+            for pr in repo.pulls.values()
+            if pr.state == "open" and pr.head_sha == sha
+        ]
+
+    def complete_check_suite(
+        self, repo: Repository, sha: str, conclusion: str, app: SimApp | None, who: Actor
+    ) -> dict:
+        """Emit `check_suite` `completed` for `sha`, as GitHub does when all runs finished."""
+        with self.lock:
+            full = repo.git.resolve(sha)
+            if full is None:
+                raise ValueError(f"no commit {sha} in {repo.full_name}")
+            info = repo.git.info(full)
+            branch = next((b for b, s in repo.branches.items() if s == full), None)
+            suite_id = self.suite_id(repo, full, app)
+            api = f"{self.base}/repos/{repo.full_name}"
+            suite = {
+                "id": suite_id,
+                "node_id": views.node_id("CheckSuite", suite_id),
+                "head_branch": branch,
+                "head_sha": full,
+                "status": "completed",
+                "conclusion": conclusion,
+                "url": f"{api}/check-suites/{suite_id}",
+                "before": info.parents[0] if info.parents else ZERO_SHA,
+                "after": full,
+                "pull_requests": self.check_pulls(repo, full),
+                "app": views.app(self.base, app) if app else None,
+                "created_at": views.iso(time.time()),
+                "updated_at": views.iso(time.time()),
+                "latest_check_runs_count": sum(
+                    1 for r in repo.check_runs.values() if r.sha == full
+                ),
+                "check_runs_url": f"{api}/check-suites/{suite_id}/check-runs",
+                "head_commit": {
+                    "id": full,
+                    "tree_id": info.tree,
+                    "message": info.message,
+                    "timestamp": views.iso(info.committer_time),
+                    "author": {"name": info.author_name, "email": info.author_email},
+                    "committer": {"name": info.committer_name, "email": info.committer_email},
+                },
+            }
+            self._event("check_suite", repo, who, {"action": "completed", "check_suite": suite})
+            return suite
+
+
+def _latest_reviews(pr: PullRequest) -> list[Review]:
+    """Each reviewer's latest approving/blocking review, as GitHub counts approvals."""
+    latest: dict[str, Review] = {}
+    for item in pr.reviews:
+        if item.state != "COMMENTED":
+            latest[item.login] = item
+    return list(latest.values())
+
+
+def _email(login: str) -> str:
+    return f"{login}@users.noreply.github.com"
