@@ -75,7 +75,9 @@ def build_server(app: Any, config: Config) -> Any:
         threads=WORKER_THREADS,
         channel_timeout=timeout,
         cleanup_interval=max(1, min(30, timeout)),
-        max_request_body_size=config.service.max_body_bytes,
+        # Twice the app's limit: a body just over it gets the app's JSON 413, while
+        # waitress's own (plain-text) 413 still bounds what a chunked upload can buffer.
+        max_request_body_size=2 * config.service.max_body_bytes,
         ident="gh-promotion",
         asyncore_use_poll=True,
     )
