@@ -22,9 +22,12 @@ from gh_promotion.simulator.traffic import LoggedRequest, Traffic
 from gh_promotion.simulator.webhooks import WebhookSender
 from gh_promotion.simulator.world import World
 
+SECONDARY_RATE_LIMIT = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+)
 FAULT_MESSAGES = {
-    403: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-    429: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+    403: SECONDARY_RATE_LIMIT,
+    429: SECONDARY_RATE_LIMIT,
     500: "Server Error",
     502: "Server Error",
     503: "Service Unavailable",

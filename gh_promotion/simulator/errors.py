@@ -58,3 +58,12 @@ def invalid_field(resource: str, field: str) -> ApiError:
         "Validation Failed",
         errors=[{"resource": resource, "field": field, "code": "invalid"}],
     )
+
+
+def missing_field(resource: str, field: str) -> ApiError:
+    """422 "Validation Failed" for a required parameter that was not sent."""
+    return ApiError(
+        422,
+        "Validation Failed",
+        errors=[{"resource": resource, "field": field, "code": "missing_field"}],
+    )

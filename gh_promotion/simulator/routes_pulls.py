@@ -13,7 +13,7 @@ from gh_promotion.simulator.api import (
     repo_for_caller,
     services,
 )
-from gh_promotion.simulator.errors import ApiError, invalid_field
+from gh_promotion.simulator.errors import invalid_field, missing_field
 from gh_promotion.simulator.model import PullRequest, Repository
 
 blueprint = Blueprint("pull_routes", __name__)
@@ -62,11 +62,7 @@ def create_pull(owner: str, name: str):
     data = body()
     for key in ("head", "base"):
         if not isinstance(data.get(key), str):
-            raise ApiError(
-                422,
-                "Validation Failed",
-                errors=[{"resource": "PullRequest", "field": key, "code": "missing_field"}],
-            )
+            raise missing_field("PullRequest", key)
     world = services().world
     with world.lock:
         pr = world.create_pull(

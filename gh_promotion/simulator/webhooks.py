@@ -24,7 +24,11 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 @dataclass(frozen=True)
 class SentDelivery:
-    """One delivery as the sender recorded it (`status` None: no webhook configured or no answer)."""
+    """One delivery as the sender recorded it.
+
+    `status` is the receiver's HTTP status, None when no webhook is configured or it did not
+    answer.
+    """
 
     event: str
     delivery_id: str

@@ -17,7 +17,13 @@ from typing import Any
 
 from gh_promotion.simulator import views
 from gh_promotion.simulator.auth import TokenBook
-from gh_promotion.simulator.errors import ApiError, invalid_field, not_found, validation_failed
+from gh_promotion.simulator.errors import (
+    ApiError,
+    invalid_field,
+    missing_field,
+    not_found,
+    validation_failed,
+)
 from gh_promotion.simulator.gitstore import GitStore, Person
 from gh_promotion.simulator.model import (
     Actor,
@@ -158,7 +164,8 @@ class World:
         created, deleted = before is None, after is None
         forced = not created and not deleted and not repo.git.is_ancestor(before, after)
         commits = self._pushed_commits(repo, branch, before, after)
-        compare = f"{self.base}/{repo.full_name}/compare/{(before or ZERO_SHA)[:12]}...{(after or ZERO_SHA)[:12]}"
+        span = f"{(before or ZERO_SHA)[:12]}...{(after or ZERO_SHA)[:12]}"
+        compare = f"{self.base}/{repo.full_name}/compare/{span}"
         payload = {
             "ref": f"refs/heads/{branch}",
             "before": before or ZERO_SHA,
@@ -216,8 +223,10 @@ class World:
         if after is None:
             return
         for pr in list(repo.pulls.values()):
+            if pr.state != "open" or branch not in (pr.base_ref, pr.head_ref):
+                continue
             target = repo.branches.get(pr.base_ref)
-            if pr.state == "open" and target and repo.git.is_ancestor(pr.head_sha, target):
+            if target and repo.git.is_ancestor(pr.head_sha, target):
                 pr.base_sha = target
                 pr.merge_commit_sha = pr.head_sha
                 self._close(repo, pr, who, merged=True)
@@ -313,7 +322,8 @@ class World:
         if missing:
             raise ApiError(
                 422,
-                f"{len(missing)} of {len(rule.required_contexts)} required status checks are expected.",
+                f"{len(missing)} of {len(rule.required_contexts)}"
+                " required status checks are expected.",
                 documentation_url=PROTECTED_DOCS,
             )
         if (
@@ -377,15 +387,7 @@ class World:
     ) -> PullRequest:
         """Open a pull request with GitHub's validations, in GitHub's order."""
         if not isinstance(title, str) or not title:
-            raise (
-                invalid_field("PullRequest", "title")
-                if title is not None
-                else ApiError(
-                    422,
-                    "Validation Failed",
-                    errors=[{"resource": "PullRequest", "field": "title", "code": "missing_field"}],
-                )
-            )
+            raise missing_field("PullRequest", "title")
         head_branch = head.split(":", 1)[1] if ":" in head else head
         head_owner = head.split(":", 1)[0] if ":" in head else repo.owner
         with self.lock:
