@@ -298,3 +298,51 @@ def test_lambda_event_mode_reaches_the_event_runner(argv, env):
     done = run_script(*argv, "-A", "token", stdin=json.dumps(PING_EVENT), env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["event"] == "ping"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["serve", "-H", "127.0.0.1", "-p", "0", "-P", "/hooks"],
+        ["-H", "127.0.0.1", "-P", "/hooks", "--mode=service", "-p", "0"],
+    ],
+    ids=["alias-with-service-flags", "root-mode"],
+)
+def test_service_mode_serves_with_the_flags_given(argv):
+    """The service runner gets the flags: it listens where told and answers a ping."""
+    import signal
+    import urllib.request
+
+    environ = {k: v for k, v in os.environ.items() if k not in {o.env for o in OPTIONS}}
+    command = [str(SCRIPT), *argv, "--insecure-skip-signature", "-A", "token"]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=environ)
+    try:
+        url = _listening_url(server)
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/hooks")
+        request = urllib.request.Request(
+            url,
+            data=json.dumps({"zen": "Keep it simple.", "hook_id": 1}).encode(),
+            headers={
+                "X-GitHub-Event": "ping",
+                "X-GitHub-Delivery": "d-1",
+                "Content-Type": "application/json",
+            },
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=15) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def _listening_url(server: subprocess.Popen) -> str:
+    for _ in range(50):
+        line = server.stderr.readline()
+        if not line:
+            break
+        if "listening on " in line:
+            return line.split("listening on ", 1)[1].strip()
+    raise AssertionError(f"the service did not start (exit status {server.poll()})")
