@@ -40,6 +40,28 @@ _SAMPLE_HEADER = """\
 """
 
 
+_NOTES = [
+    "## Notes",
+    "",
+    "- **Authentication** (`github.authMode`): `ssm` reads the GitHub App's credentials",
+    "  from the SSM parameter `github.ssmKey`, a JSON object",
+    '  `{"app_id": ..., "private_key": ..., "webhook_secret": ...}` (the Go tool\'s',
+    "  format); `app` takes `github.appId` and `github.privateKey` directly; `token`",
+    "  uses `GITHUB_TOKEN` (a token cannot create check runs: use commit statuses).",
+    "  A missing credential is reported when the runtime starts, not when the",
+    "  configuration is read.",
+    "- **Feedback**: enable one mechanism at a time, check runs (default) or commit",
+    "  statuses.",
+    "- **Mode**: `gh-promotion` without a command runs `global.mode`;",
+    "  `gh-promotion service`, `gh-promotion lambda http` and `gh-promotion lambda event`",
+    "  choose it explicitly. `lambda` is accepted for `lambda-http`.",
+    "- **Names**: flags and environment variables are those of",
+    "  [isometry/gh-promotion-app](https://github.com/isometry/gh-promotion-app), so a",
+    "  deployment of the Go tool keeps working; the YAML schema is the Go tool's too.",
+    "",
+]
+
+
 def type_name(option: Option) -> str:
     """How the docs call an option's type (with its allowed values, if any)."""
     name = _TYPE_NAMES[option.kind]
@@ -107,7 +129,7 @@ def markdown_reference() -> str:
     ]
     lines += [_markdown_row(option) for option in OPTIONS]
     sample_link = "[`config.sample.yaml`](../config.sample.yaml)"
-    lines += ["", f"A complete file with every default: {sample_link}.", ""]
+    lines += ["", f"A complete file with every default: {sample_link}.", "", *_NOTES]
     return "\n".join(lines)
 
 
