@@ -8,6 +8,7 @@ tokens that expire after an hour and only reach the installation's repositories.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -137,39 +138,46 @@ class TokenBook:
         raise bad_credentials()
 
     def _verify_jwt(self, token: str) -> SimApp:
+        """RS256 against the issuing App's public key; `iss` may be a string or a number."""
+        claims = _claims(token, None)
         try:
-            claims = jwt.decode(token, options={"verify_signature": False})
             app = self.apps.get(int(claims.get("iss")))
-        except (jwt.PyJWTError, TypeError, ValueError):
-            raise _jwt_error("A JSON web token could not be decoded") from None
+        except (TypeError, ValueError):
+            app = None
         if app is None:
             raise _jwt_error("Integration not found")
-        try:
-            claims = jwt.decode(
-                token,
-                app.public_key_pem,
-                algorithms=["RS256"],
-                options={"require": ["exp", "iat", "iss"], "verify_iat": False},
-                leeway=0,
-            )
-        except jwt.ExpiredSignatureError:
-            raise _jwt_error(
-                "'Expiration time' claim ('exp') must be a numeric value representing"
-                " the future time at which the assertion expires"
-            ) from None
-        except jwt.PyJWTError:
-            raise _jwt_error("A JSON web token could not be decoded") from None
-        _check_lifetime(claims)
+        _check_lifetime(_claims(token, app.public_key_pem))
         return app
 
 
+def _claims(token: str, public_key: str | None) -> dict:
+    """The JWT's claims; with a key, only if the RS256 signature verifies."""
+    try:
+        if public_key is None:
+            raw = jwt.api_jws.PyJWS().decode(token, options={"verify_signature": False})
+        else:
+            raw = jwt.api_jws.PyJWS().decode(token, public_key, algorithms=["RS256"])
+        claims = json.loads(raw)
+    except (jwt.PyJWTError, ValueError):
+        raise _jwt_error("A JSON web token could not be decoded") from None
+    if not isinstance(claims, dict):
+        raise _jwt_error("A JSON web token could not be decoded")
+    return claims
+
+
 def _check_lifetime(claims: dict) -> None:
+    """GitHub's limits: issued now (±skew), expiring in the future, at most 10 minutes long."""
     now = time.time()
-    exp, iat = claims["exp"], claims["iat"]
-    if iat > now + CLOCK_SKEW:
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if not isinstance(iat, int | float) or iat > now + CLOCK_SKEW:
         raise _jwt_error(
             "'Issued at' claim ('iat') must be an Integer representing the time"
             " that the assertion was issued"
+        )
+    if not isinstance(exp, int | float) or exp <= now:
+        raise _jwt_error(
+            "'Expiration time' claim ('exp') must be a numeric value representing"
+            " the future time at which the assertion expires"
         )
     if exp - iat > MAX_JWT_LIFETIME + CLOCK_SKEW or exp - now > MAX_JWT_LIFETIME + CLOCK_SKEW:
         raise _jwt_error("'Expiration time' claim ('exp') is too far in the future")

@@ -59,6 +59,7 @@ def repo(sim: Simulator) -> SimRepository:
 def api(sim: Simulator, token: str | None, method: str, path: str, **kwargs) -> requests.Response:
     """A raw call, for endpoints or headers PyGithub does not expose."""
     headers = {"Authorization": f"token {token}"} if token else {}
+    headers.update(kwargs.pop("headers", {}))
     session = requests.Session()
     session.trust_env = False
     return session.request(method, sim.api_url + path, headers=headers, timeout=10, **kwargs)
