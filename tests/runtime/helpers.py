@@ -20,6 +20,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from gh_promotion.config.loader import load_config
+from gh_promotion.config.model import Config
+from gh_promotion.config.options import OPTIONS
 from gh_promotion.intake import sign
 
 SECRET = "It's a Secret to Everybody"
@@ -83,16 +86,12 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-CONFIG_VARIABLES = {
-    "MODE",
-    "VERBOSE",
-    "PORT",
-    "ADDR",
-    "HOST_PATH",
-    "CALLER_TRACE",
-    "PROMOTION_REPORT_S3_UPLOAD",
-    "PROMOTION_REPORT_S3_BUCKET",
-}
+CONFIG_VARIABLES = frozenset(option.env for option in OPTIONS if option.env)
+
+
+def config_from_env(**environ: str) -> Config:
+    """A config resolved the way the Lambda handler resolves it: from environment variables."""
+    return load_config(environ=environ, config_path="/nonexistent/config.yaml", dotenv_path=None)
 
 
 class ServiceProcess:
@@ -112,8 +111,12 @@ class ServiceProcess:
         self.stderr: list[str] = []
         self._listening = threading.Event()
         self.base_url = ""
-        threading.Thread(target=self._read, args=(self.process.stdout, self.stdout), daemon=True).start()
-        threading.Thread(target=self._read, args=(self.process.stderr, self.stderr), daemon=True).start()
+        threading.Thread(
+            target=self._read, args=(self.process.stdout, self.stdout), daemon=True
+        ).start()
+        threading.Thread(
+            target=self._read, args=(self.process.stderr, self.stderr), daemon=True
+        ).start()
 
     def _read(self, stream: Any, lines: list[str]) -> None:
         for line in stream:

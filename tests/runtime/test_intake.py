@@ -125,9 +125,7 @@ def test_malformed_payloads_are_400(raw: bytes, words: str) -> None:
 
 
 def test_a_form_without_payload_is_400() -> None:
-    headers, body = signed(
-        "ping", b"zen=nothing", content_type="application/x-www-form-urlencoded"
-    )
+    headers, body = signed("ping", b"zen=nothing", content_type="application/x-www-form-urlencoded")
     error = refusal(headers, body)
     assert (error.status, error.message) == (400, "form body has no payload field")
 
