@@ -68,6 +68,7 @@ def _default_text(option: Option) -> str:
 
 
 def _click_option(option: Option) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A click option that only collects the raw text: the loader parses and checks it."""
     short = [f"-{option.short}"] if option.short else []
     name = _param_name(option)
     common: dict[str, Any] = {"help": _help(option), "hidden": option.hidden}
@@ -77,10 +78,11 @@ def _click_option(option: Option) -> Callable[[Callable[..., Any]], Callable[...
         )
     if option.kind == "count":
         return click.option(*short, f"--{option.flag}", name, count=True, **common)
-    metavar = (
-        "[" + "|".join(option.choices) + "]" if option.choices and option.kind == "str" else None
-    )
-    metavar = metavar or _METAVARS.get(option.kind, "TEXT")
+    metavar = _METAVARS.get(option.kind, "TEXT")
+    if option.choices and option.kind == "str":
+        metavar = "[" + "|".join(option.choices) + "]"
+    # Lists may be repeated (--promotion-events push --promotion-events status) or
+    # comma separated; _merge joins them for the loader's comma-list parser.
     multiple = option.kind == "list"
     return click.option(
         *short, f"--{option.flag}", name, default=None, metavar=metavar, multiple=multiple, **common
