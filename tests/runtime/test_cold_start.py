@@ -1,0 +1,86 @@
+"""What a Lambda cold start imports, checked in a fresh interpreter per rule.
+
+Measured costs (see docs/runtimes.md): PyGithub ~300 ms, boto3 ~250 ms, Flask
+~210 ms, mangum ~90 ms, click ~60 ms. Each must load only when needed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from tests.runtime.helpers import SECRET, clean_env
+
+HEAVY = ("github", "boto3", "botocore", "flask", "mangum", "a2wsgi", "click", "yaml")
+
+PROBE = textwrap.dedent(
+    """
+    import json, sys
+    import gh_promotion.aws_lambda as entry
+    heavy = {heavy!r}
+    loaded = {{"import": sorted(m for m in heavy if m in sys.modules)}}
+    {steps}
+    print(json.dumps(loaded))
+    """
+)
+
+
+def loaded_after(steps: str, **env: str) -> dict[str, list[str]]:
+    """Run ``steps`` after importing the handler; which heavy modules were loaded when."""
+    script = PROBE.format(heavy=HEAVY, steps=textwrap.dedent(steps))
+    base = {"GITHUB_AUTH_MODE": "token", "GITHUB_WEBHOOK_SECRET": SECRET}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=clean_env(**(base | env)),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_importing_the_handler_loads_nothing_heavy() -> None:
+    assert loaded_after("")["import"] == []
+
+
+def test_an_eventbridge_ping_needs_no_github_flask_aws_click_or_yaml() -> None:
+    loaded = loaded_after(
+        """
+        event = {"detail-type": "ping", "detail": {}, "id": "1", "source": "github.com"}
+        answer = entry.handler(event, None)
+        assert answer["status"] == "pong", answer
+        loaded["ping"] = sorted(m for m in heavy if m in sys.modules)
+        """
+    )
+    assert loaded["ping"] == []
+
+
+def test_an_eventbridge_skip_needs_no_github() -> None:
+    loaded = loaded_after(
+        """
+        from tests.payloads import push
+        payload = push("octo/app", "feature/x", "a" * 40, properties={})
+        answer = entry.handler({"detail-type": "push", "detail": payload, "id": "2"}, None)
+        assert answer["status"] == "skipped", answer
+        loaded["skip"] = sorted(m for m in heavy if m in sys.modules)
+        """
+    )
+    assert loaded["skip"] == []
+
+
+def test_an_http_ping_loads_the_web_stack_but_not_github_or_boto3() -> None:
+    loaded = loaded_after(
+        """
+        from tests.runtime.helpers import signed
+        from tests.runtime.lambda_events import http_api_v2
+        headers, body = signed("ping", {"zen": "x"})
+        answer = entry.handler(http_api_v2(headers, body), None)
+        assert answer["statusCode"] == 200, answer
+        loaded["http"] = sorted(m for m in heavy if m in sys.modules)
+        """
+    )
+    # click arrives with Flask (flask.cli imports it); the handler itself never does.
+    assert loaded["http"] == ["a2wsgi", "click", "flask", "mangum"]
