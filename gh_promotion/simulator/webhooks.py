@@ -12,14 +12,11 @@ import hmac
 import json
 import queue
 import threading
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
+from http.client import HTTPConnection, HTTPSConnection
 from typing import Any
-
-# Deliveries go to loopback: never through an HTTP proxy from the environment.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -114,12 +111,24 @@ class WebhookSender:
         }
         if url is None:
             return SentDelivery(event, delivery_id, payload, None, body, headers)
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        return SentDelivery(
+            event, delivery_id, payload, self._post(url, body, headers), body, headers
+        )
+
+    def _post(self, url: str, body: bytes, headers: dict[str, str]) -> int | None:
+        """POST with http.client, which keeps header names exactly as GitHub spells them."""
+        target = urlsplit(url)
+        factory = HTTPSConnection if target.scheme == "https" else HTTPConnection
+        connection = factory(target.netloc, timeout=self._timeout)
+        path = target.path or "/"
+        if target.query:
+            path += "?" + target.query
         try:
-            with _OPENER.open(request, timeout=self._timeout) as response:
-                status = response.status
-        except urllib.error.HTTPError as error:
-            status = error.code
-        except (urllib.error.URLError, OSError):
-            status = None
-        return SentDelivery(event, delivery_id, payload, status, body, headers)
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        except OSError:
+            return None
+        finally:
+            connection.close()
