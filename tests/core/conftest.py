@@ -1,0 +1,72 @@
+"""A simulated GitHub with the App installed, shared by a test module."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+
+from gh_promotion.config.model import Config, GitHubConfig, Secret
+from gh_promotion.core import Delivery, Result, handle
+from gh_promotion.simulator import Simulator
+
+OWNER = "octo"
+_names = itertools.count(1)
+
+
+@dataclass
+class GitHub:
+    sim: Any
+    app: Any
+    installation_id: int
+
+    def config(self, *, auth_mode: str = "app", **promotion: Any) -> Config:
+        base = Config()
+        github = GitHubConfig(
+            auth_mode=auth_mode,
+            api_url=self.sim.api_url,
+            app_id=str(self.app.app_id),
+            private_key=Secret(self.app.private_key_pem),
+            token=Secret(self.sim.create_personal_token(login="octocat")),
+        )
+        return replace(base, github=github, promotion=replace(base.promotion, **promotion))
+
+    def deliver(self, event: str, payload: dict, config: Config | None = None) -> Result:
+        if "installation" in payload:
+            payload["installation"]["id"] = self.installation_id
+        return handle(Delivery(event, str(uuid.uuid4()), payload), config or self.config())
+
+    def api_calls(self) -> list[tuple[str, str]]:
+        """Requests made with a repository token (the App's own token exchange excluded)."""
+        return [(r.method, r.path) for r in self.sim.requests if r.token_kind != "jwt"]
+
+    def writes(self) -> list[tuple[str, str]]:
+        return [call for call in self.api_calls() if call[0] != "GET"]
+
+
+@pytest.fixture(scope="module")
+def github():
+    with Simulator() as sim:
+        app = sim.create_app(slug="gh-promotion")
+        installation_id = sim.install_app(app, OWNER)
+        yield GitHub(sim, app, installation_id)
+
+
+@pytest.fixture
+def new_repo(github):
+    """Make a fresh repository: ``new_repo(path="main,staging", history=3)``."""
+
+    def make(path: str | list[str] | None = None, history: int = 2, **properties: Any):
+        props = dict(properties)
+        if path is not None:
+            props["gitops-promotion-path"] = path
+        name = f"{OWNER}/app{next(_names)}"
+        repo = github.sim.create_repository(
+            name, custom_properties=props, branches=("main",), history=history
+        )
+        return repo
+
+    return make
