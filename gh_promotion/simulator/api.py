@@ -145,13 +145,13 @@ def _before() -> Response | None:
     svc.traffic.pause()
     if request.path.startswith("/_sim/"):
         return None
+    g.identity = svc.tokens.identify(request.headers.get("Authorization"))
     fault = svc.traffic.take_fault(request.method, request.path)
     if fault is not None:
         if fault.delay:
             time.sleep(fault.delay)
         if fault.status and fault.status >= 400:
             return _fault_response(fault.status, fault.retry_after, fault.body)
-    g.identity = svc.tokens.identify(request.headers.get("Authorization"))
     return None
 
 

@@ -1,0 +1,121 @@
+"""Request log, injected faults, latency, unknown routes and the `/_sim` control API."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+from github import GithubException
+
+from gh_promotion.simulator import Simulator
+from tests.simulator.conftest import api
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_faults(sim):
+    yield
+    sim.clear_faults()
+    sim.set_latency(0)
+
+
+def test_every_request_is_logged_with_its_token_kind(sim, gh, repo):
+    sim.clear_requests()
+    gh.get_repo(repo.full_name).get_branch("main")
+    api(sim, None, "GET", f"/repos/{repo.full_name}/pulls", params={"state": "all"})
+    logged = [(r.method, r.path, r.status, r.token_kind) for r in sim.requests]
+    assert logged == [
+        ("GET", f"/repos/{repo.full_name}", 200, "personal"),
+        ("GET", f"/repos/{repo.full_name}/branches/main", 200, "personal"),
+        ("GET", f"/repos/{repo.full_name}/pulls", 401, "none"),
+    ]
+    assert sim.requests[-1].query == "state=all"
+    assert all(r.duration >= 0 for r in sim.requests)
+
+
+def test_fault_answers_matching_requests_count_times(sim, gh, repo):
+    sha = repo.push("main", "feat")
+    sim.inject_fault(method="PATCH", path=r"/git/refs/heads/staging$", status=502, count=2)
+    ref = gh.get_repo(repo.full_name).get_git_ref("heads/staging")
+    for _ in range(2):
+        with pytest.raises(GithubException) as caught:
+            ref.edit(sha)
+        assert (caught.value.status, caught.value.data["message"]) == (502, "Server Error")
+    assert repo.branch_sha("staging") != sha
+    ref.edit(sha)
+    assert repo.branch_sha("staging") == sha
+    assert [r.status for r in sim.requests if r.method == "PATCH"][-3:] == [502, 502, 200]
+
+
+def test_rate_limit_fault_sends_retry_after(sim, token, repo):
+    sim.inject_fault(path=r"/pulls", status=403, retry_after=7)
+    limited = api(sim, token, "GET", f"/repos/{repo.full_name}/pulls")
+    assert limited.status_code == 403
+    assert limited.headers["Retry-After"] == "7"
+    assert limited.headers["X-RateLimit-Remaining"] == "0"
+    assert "secondary rate limit" in limited.json()["message"]
+    assert api(sim, token, "GET", f"/repos/{repo.full_name}/pulls").status_code == 200
+
+
+def test_fault_with_custom_body_and_delay(sim, token, repo):
+    sim.inject_fault(path=r"^/repos/", status=500, body={"message": "boom"}, delay=0.2)
+    started = time.monotonic()
+    answer = api(sim, token, "GET", f"/repos/{repo.full_name}")
+    assert time.monotonic() - started >= 0.2
+    assert (answer.status_code, answer.json()) == (500, {"message": "boom"})
+
+
+def test_latency_slows_every_request(sim, token, repo):
+    sim.set_latency(0.1)
+    started = time.monotonic()
+    api(sim, token, "GET", f"/repos/{repo.full_name}")
+    assert time.monotonic() - started >= 0.1
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/repos/{repo}/issues"),
+        ("GET", "/user"),
+        ("PUT", "/repos/{repo}/pulls/1/merge"),
+        ("DELETE", "/repos/{repo}"),
+        ("POST", "/repos/{repo}/git/commits"),
+        ("GET", "/repos/{repo}/git/ref/tags/v1"),
+    ],
+)
+def test_undocumented_routes_are_404(sim, token, repo, method, path):
+    answer = api(sim, token, method, path.format(repo=repo.full_name))
+    assert answer.status_code == 404 and answer.json()["message"] == "Not Found"
+
+
+def test_control_api_mirrors_the_python_api(sim: Simulator):
+    http = requests.Session()
+    http.trust_env = False
+    control = sim.api_url + "/_sim"
+    created = http.post(
+        f"{control}/repos", json={"full_name": "ctl/repo", "branches": ["main", "staging"]}
+    )
+    assert created.status_code == 201
+    sha = http.post(
+        f"{control}/repos/ctl/repo/push", json={"branch": "main", "message": "m"}
+    ).json()["sha"]
+    http.post(
+        f"{control}/repos/ctl/repo/statuses", json={"sha": sha, "state": "success", "context": "ci"}
+    )
+    assert sim.repository("ctl/repo").combined_status(sha)["state"] == "success"
+    token = http.post(f"{control}/tokens", json={"login": "dev"}).json()["token"]
+    pr = api(
+        sim,
+        token,
+        "POST",
+        "/repos/ctl/repo/pulls",
+        json={"head": "main", "base": "staging", "title": "t"},
+    )
+    number = pr.json()["number"]
+    assert http.post(f"{control}/repos/ctl/repo/pulls/{number}/approve", json={}).status_code == 201
+    http.post(f"{control}/faults", json={"path": "/pulls", "status": 503})
+    assert api(sim, token, "GET", "/repos/ctl/repo/pulls").status_code == 503
+    state = http.get(f"{control}/repos/ctl/repo").json()
+    assert state["branches"]["main"] == sha and state["pull_requests"][0]["number"] == number
+    logged = http.get(f"{control}/requests").json()
+    assert logged[-1]["status"] == 503 and logged[-1]["token_kind"] == "personal"
