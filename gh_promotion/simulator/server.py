@@ -14,7 +14,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from gh_promotion.simulator import checks, views
+from gh_promotion.simulator import checks, ci_events, views
 from gh_promotion.simulator.api import Services, create_app
 from gh_promotion.simulator.auth import TokenBook
 from gh_promotion.simulator.model import Actor, Protection, Repository, SimApp
@@ -298,8 +298,29 @@ class SimRepository:
         self, sha: str, conclusion: str = "success", app: SimApp | None = None
     ) -> dict:
         """Emit `check_suite` `completed` (with `pull_requests` filled like GitHub)."""
-        who = Actor(app.bot_login, "Bot") if app else Actor("github-actions[bot]", "Bot")
-        return self._world.complete_check_suite(self.state, sha, conclusion, app, who)
+        return ci_events.complete_check_suite(
+            self._world, self.state, sha, conclusion, app, _ci_actor(app)
+        )
+
+    def complete_workflow_run(
+        self, sha: str, conclusion: str = "success", name: str = "CI", app: SimApp | None = None
+    ) -> dict:
+        """Emit `workflow_run` `completed` for a GitHub Actions run on `sha`."""
+        return ci_events.complete_workflow_run(
+            self._world, self.state, sha, conclusion, name, _ci_actor(app)
+        )
+
+    def create_deployment_status(
+        self,
+        sha: str,
+        state: str = "success",
+        environment: str = "staging",
+        login: str = "deployer",
+    ) -> dict:
+        """Emit `deployment_status` `created` for a deployment of `sha`."""
+        return ci_events.create_deployment_status(
+            self._world, self.state, sha, state, environment, Actor(login)
+        )
 
     def statuses(self, sha: str) -> list[dict]:
         with self._world.lock:
@@ -357,3 +378,7 @@ class SimRepository:
             return [
                 self._world.pull_json(self.state, pr) for pr in pulls if state in ("all", pr.state)
             ]
+
+
+def _ci_actor(app: SimApp | None) -> Actor:
+    return Actor(app.bot_login, "Bot") if app else Actor("github-actions[bot]", "Bot")

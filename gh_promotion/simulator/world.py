@@ -98,7 +98,7 @@ class World:
         installation = self.tokens.installation_for(repo.owner)
         return installation.id if installation else None
 
-    def _event(self, event: str, repo: Repository, who: Actor, payload: dict[str, Any]) -> None:
+    def emit_event(self, event: str, repo: Repository, who: Actor, payload: dict[str, Any]) -> None:
         payload.setdefault("repository", views.repository(self.base, repo))
         payload["sender"] = views.actor(self.base, who)
         payload.update(views.installation_ref(self.installation_id(repo)))
@@ -182,7 +182,7 @@ class World:
                 views.push_commit(self.base, repo, repo.git.info(after)) if after else None
             ),
         }
-        self._event("push", repo, who, payload)
+        self.emit_event("push", repo, who, payload)
 
     def _pushed_commits(
         self, repo: Repository, branch: str, before: str | None, after: str | None
@@ -243,7 +243,7 @@ class World:
     ) -> None:
         payload = {"action": action, "number": pr.number, "pull_request": self.pull_json(repo, pr)}
         payload.update(extra)
-        self._event("pull_request", repo, who, payload)
+        self.emit_event("pull_request", repo, who, payload)
 
     def create_ref(self, repo: Repository, ref: str, sha: str, who: Actor) -> str:
         """`POST /git/refs`: only new branches, only known commits."""
@@ -504,7 +504,7 @@ class World:
                     self.base, repo, pr, self.base_sha(repo, pr)
                 ),
             }
-            self._event("pull_request_review", repo, who, payload)
+            self.emit_event("pull_request_review", repo, who, payload)
             return item
 
     # ----------------------------------------------------------------- statuses and checks
@@ -569,7 +569,7 @@ class World:
             "created_at": views.iso(item.created_at),
             "updated_at": views.iso(item.created_at),
         }
-        self._event("status", repo, who, payload)
+        self.emit_event("status", repo, who, payload)
 
     def combined_status(self, repo: Repository, sha: str) -> dict[str, Any]:
         """The latest status per context and their combined state, as GitHub computes it."""
@@ -607,48 +607,6 @@ class World:
             for pr in repo.pulls.values()
             if pr.state == "open" and pr.head_sha == sha
         ]
-
-    def complete_check_suite(
-        self, repo: Repository, sha: str, conclusion: str, app: SimApp | None, who: Actor
-    ) -> dict:
-        """Emit `check_suite` `completed` for `sha`, as GitHub does when all runs finished."""
-        with self.lock:
-            full = repo.git.resolve(sha)
-            if full is None:
-                raise ValueError(f"no commit {sha} in {repo.full_name}")
-            info = repo.git.info(full)
-            branch = next((b for b, s in repo.branches.items() if s == full), None)
-            suite_id = self.suite_id(repo, full, app)
-            api = f"{self.base}/repos/{repo.full_name}"
-            suite = {
-                "id": suite_id,
-                "node_id": views.node_id("CheckSuite", suite_id),
-                "head_branch": branch,
-                "head_sha": full,
-                "status": "completed",
-                "conclusion": conclusion,
-                "url": f"{api}/check-suites/{suite_id}",
-                "before": info.parents[0] if info.parents else ZERO_SHA,
-                "after": full,
-                "pull_requests": self.check_pulls(repo, full),
-                "app": views.app(self.base, app) if app else None,
-                "created_at": views.iso(time.time()),
-                "updated_at": views.iso(time.time()),
-                "latest_check_runs_count": sum(
-                    1 for r in repo.check_runs.values() if r.sha == full
-                ),
-                "check_runs_url": f"{api}/check-suites/{suite_id}/check-runs",
-                "head_commit": {
-                    "id": full,
-                    "tree_id": info.tree,
-                    "message": info.message,
-                    "timestamp": views.iso(info.committer_time),
-                    "author": {"name": info.author_name, "email": info.author_email},
-                    "committer": {"name": info.committer_name, "email": info.committer_email},
-                },
-            }
-            self._event("check_suite", repo, who, {"action": "completed", "check_suite": suite})
-            return suite
 
 
 def _latest_reviews(pr: PullRequest) -> list[Review]:

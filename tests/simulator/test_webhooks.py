@@ -185,3 +185,28 @@ def test_deliveries_are_recorded_without_a_webhook(sim, repo):
     repo.push("main", "feat")
     sim.wait_for_webhooks(timeout=10)
     assert [(d.event, d.status) for d in sim.deliveries] == [("push", None)]
+
+
+def test_workflow_run_completed_payload(sim, hooked, installed, repo):
+    sha = repo.push("main", "feat")
+    number = repo.open_pull_request("main", "staging")
+    repo.complete_workflow_run(sha, "success", name="CI")
+    [payload] = [p for e, p in _delivered(sim, hooked) if e == "workflow_run"]
+    example = _example("workflow_run/completed.with-pull-requests.payload.json")
+    assert _keys(payload) | {"organization"} == _keys(example) | {"installation"}
+    assert _keys(payload["workflow_run"]) == _keys(example["workflow_run"])
+    assert _keys(payload["workflow"]) == _keys(example["workflow"])
+    run = payload["workflow_run"]
+    assert (run["head_sha"], run["conclusion"], run["status"]) == (sha, "success", "completed")
+    assert [p["number"] for p in run["pull_requests"]] == [number]
+
+
+def test_deployment_status_payload(sim, hooked, installed, repo):
+    sha = repo.branch_sha("staging")
+    repo.create_deployment_status(sha, "success", environment="staging")
+    [payload] = [p for e, p in _delivered(sim, hooked) if e == "deployment_status"]
+    example = _example("deployment_status/with-installation.payload.json")
+    assert _keys(payload) == _keys(example)
+    assert _keys(payload["deployment"]) == _keys(example["deployment"])
+    assert _keys(payload["deployment_status"]) >= _keys(example["deployment_status"])
+    assert (payload["deployment"]["sha"], payload["deployment_status"]["state"]) == (sha, "success")
