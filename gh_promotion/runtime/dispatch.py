@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from gh_promotion import core
+from gh_promotion.aws.ssm import SsmCredentialsError
 from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.core.errors import BadDelivery, GitHubUnavailable
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 GITHUB_UNAVAILABLE_STATUS = 502  # GitHub, our upstream, kept failing: retry later
 INTERNAL_ERROR_STATUS = 500
+CREDENTIALS_UNAVAILABLE_STATUS = 503  # our SSM parameter, not the sender, is at fault
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ def answer(delivery: Delivery, config: Config) -> Answer:
         result = process(delivery, config)
     except BadDelivery as exc:
         return Answer(exc.status, error_body(exc.message, delivery))
+    except SsmCredentialsError as exc:
+        logger.error("delivery %s: %s", delivery.delivery_id, exc)
+        return Answer(CREDENTIALS_UNAVAILABLE_STATUS, error_body(str(exc), delivery))
     except GitHubUnavailable as exc:
         logger.error("delivery %s: GitHub unavailable: %s", delivery.delivery_id, exc)
         return Answer(GITHUB_UNAVAILABLE_STATUS, error_body(f"GitHub unavailable: {exc}", delivery))
