@@ -10,79 +10,77 @@ pull request). Exit status 0 only when production holds the pushed commit.
 from __future__ import annotations
 
 import dataclasses
-import os
+import itertools
+import logging
 import secrets
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import TextIO
 
 from gh_promotion.config.model import Config, GitHubConfig, Secret, ServiceConfig
+from gh_promotion.simulator.model import SimApp
 from gh_promotion.simulator.server import SimRepository, Simulator
 
 OWNER, REPO = "demo", "app"
 STAGES = ("main", "staging", "canary", "production")
 TIME_LIMIT_SECONDS = 15.0
 POLL_SECONDS = 0.02
+CI_CONTEXT = "ci"
 
 
 def run_demo(keep: bool = False, out: TextIO | None = None) -> int:
+    """Run the demo; 0 when production ends up holding the pushed commit."""
     out = out or sys.stdout
     started = time.monotonic()
-    with Simulator() as sim, _service(sim) as service_url:
-        repo = _demo_repository(sim)
-        sim.set_webhook(service_url, _SECRET)
-        show = Progress(out)
-        show.line(f"GitHub (simulated): {sim.api_url}   gh-promotion service: {service_url}")
-        head = repo.push("main", message="A change to promote", files={"app.txt": "v2\n"})
-        show.line(f"pushed {head[:7]} to main; playing CI: a green 'ci' status on each promotion")
-        arrived = _play_ci_until_production(repo, head, show)
-        sim.wait_for_webhooks(timeout=5)
-        show.line("")
-        for row in _summary(repo, head):
-            show.line(row)
-        elapsed = time.monotonic() - started
-        verdict = "production holds" if arrived else "production does NOT hold"
-        show.line(f"\n{verdict} {head[:7]} after {elapsed:.1f} s")
-        if keep:
-            _keep_running(sim, service_url, show)
-        return 0 if arrived else 1
-
-
-_SECRET = secrets.token_hex(16)
-
-
-def _demo_repository(sim: Simulator) -> SimRepository:
-    app = sim.create_app(slug="gh-promotion")
-    sim.install_app(app, OWNER)
-    sim._demo_app = app  # type: ignore[attr-defined]  # read by _service's config
-    properties = {"gitops-promotion-path": ",".join(STAGES)}
-    return sim.create_repository(f"{OWNER}/{REPO}", properties, branches=("main",), history=1)
+    show = Progress(out)
+    with Simulator() as sim:
+        app = sim.create_app(slug="gh-promotion")
+        sim.install_app(app, OWNER)
+        properties = {"gitops-promotion-path": ",".join(STAGES)}
+        repo = sim.create_repository(f"{OWNER}/{REPO}", properties, branches=("main",), history=1)
+        secret = secrets.token_hex(16)
+        with _service(sim, app, secret) as service_url:
+            sim.set_webhook(service_url, secret)
+            show.line(f"GitHub (simulated) {sim.api_url}  ·  gh-promotion service {service_url}")
+            head = repo.push("main", message="A change to promote", files={"app.txt": "v2\n"})
+            show.line(f"pushed {head[:7]} to main; playing CI: a green '{CI_CONTEXT}' status")
+            arrived = _play_ci(repo, head, show)
+            sim.wait_for_webhooks(timeout=5)
+            for row in summary(repo, head):
+                show.line(row)
+            verdict = "holds" if arrived else "does NOT hold"
+            elapsed = time.monotonic() - started
+            show.line(f"\nproduction {verdict} {head[:7]} after {elapsed:.1f} s")
+            if keep:
+                _keep_running(sim, service_url, repo, show)
+    return 0 if arrived else 1
 
 
 @contextmanager
-def _service(sim: Simulator) -> Iterator[str]:
+def _service(sim: Simulator, app: SimApp, secret: str) -> Iterator[str]:
     """The real webhook service on a free loopback port, in a thread of this process."""
     from gh_promotion import log
     from gh_promotion.runtime.service import GracefulServer, build_server
     from gh_promotion.runtime.webapp import create_app
 
     log.configure(verbosity=0, stream=sys.stderr)
-    app_credentials = _LazyApp(sim)
     config = dataclasses.replace(
         Config(),
         github=GitHubConfig(
             auth_mode="app",
             api_url=sim.api_url,
-            webhook_secret=Secret(_SECRET),
-            app_id=app_credentials.app_id,
-            private_key=app_credentials.private_key,
+            webhook_secret=Secret(secret),
+            app_id=str(app.app_id),
+            private_key=Secret(app.private_key_pem),
         ),
         service=ServiceConfig(addr="127.0.0.1", port=0, path="/webhook"),
     )
     server = build_server(create_app(config), config)
+    # The demo's own lines tell the story; the service's access log would bury them.
+    logging.getLogger("gh_promotion.access").setLevel(logging.WARNING)
     loop = GracefulServer(server, grace_seconds=2)
     thread = threading.Thread(target=loop.run, name="demo-service", daemon=True)
     thread.start()
@@ -93,11 +91,76 @@ def _service(sim: Simulator) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-class _LazyApp:
-    """The demo App's credentials (created before the repository is)."""
+def _play_ci(repo: SimRepository, head: str, show: Progress) -> bool:
+    """Mark each promotion request's head green until production holds ``head``."""
+    deadline = time.monotonic() + TIME_LIMIT_SECONDS
+    greened: set[int] = set()
+    step_started = time.monotonic()
+    for source, target in itertools.pairwise(STAGES):
+        show.live(f"  {source} → {target}: waiting for the promotion request")
+        while repo.branch_sha(target) != head:
+            if time.monotonic() > deadline:
+                show.done(f"  {source} → {target}: ✗ timed out")
+                return False
+            for pull in repo.pull_requests(state="open"):
+                if pull["head"]["sha"] == head and pull["number"] not in greened:
+                    greened.add(pull["number"])
+                    show.live(f"  {source} → {target}: #{pull['number']} opened, CI green")
+                    repo.set_status(head, state="success", context=CI_CONTEXT)
+            time.sleep(POLL_SECONDS)
+        took = time.monotonic() - step_started
+        show.done(f"  {source} → {target}: ✓ fast-forwarded to {head[:7]} ({took:.2f} s)")
+        step_started = time.monotonic()
+    return True
 
-    def __init__(self, sim: Simulator) -> None:
-        app = sim.create_app(slug="gh-promotion")
-        sim.install_app(app, OWNER)
-        self.app_id = str(app.app_id)
-        self.private_key = Secret(app.private_key_pem)
+
+def summary(repo: SimRepository, head: str) -> list[str]:
+    """Branches, pull requests and the feedback written on the pushed commit."""
+    rows = ["", "branch        sha", "------------  -------"]
+    rows += [f"{stage:<12}  {(repo.branch_sha(stage) or '-')[:7]}" for stage in STAGES]
+    rows += ["", "pull request                   state"]
+    for pull in sorted(repo.pull_requests(state="all"), key=lambda p: p["number"]):
+        arrow = f"#{pull['number']} {pull['head']['ref']} → {pull['base']['ref']}"
+        state = "merged" if pull.get("merged_at") else pull["state"]
+        rows.append(f"{arrow:<30} {state}")
+    rows += ["", f"on {head[:7]}: check runs"]
+    for run in repo.check_runs(head):
+        rows.append(f"  {run['name']:<22} {run['conclusion']:<8} {run['output']['title']}")
+    return rows
+
+
+def _keep_running(sim: Simulator, service_url: str, repo: SimRepository, show: Progress) -> None:
+    show.line(
+        "\nStill running (Ctrl-C to stop). Try:\n"
+        f"  curl -s {sim.api_url}/_sim/requests | head\n"
+        f"  curl -s -H 'Authorization: token {sim.create_personal_token()}' "
+        f"{sim.api_url}/repos/{repo.full_name}/pulls?state=all\n"
+        f"  webhook endpoint: {service_url}"
+    )
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        show.line("stopped")
+
+
+class Progress:
+    """A live line per stage on a terminal; plain lines elsewhere (CI logs, pipes)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._tty = out.isatty()
+
+    def line(self, text: str) -> None:
+        self._out.write(text + "\n")
+        self._out.flush()
+
+    def live(self, text: str) -> None:
+        if self._tty:
+            self._out.write("\r\033[K" + text)
+            self._out.flush()
+
+    def done(self, text: str) -> None:
+        if self._tty:
+            self._out.write("\r\033[K")
+        self.line(text)
