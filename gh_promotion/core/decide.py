@@ -12,6 +12,7 @@ Payload shapes are GitHub's webhook payloads
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from gh_promotion.config.model import Config
@@ -109,8 +110,7 @@ def decide_pull_request(payload: Mapping[str, Any], repo: Repo, config: Config) 
     if request is None:
         return why_not
     if action == "ready_for_review":
-        ready = PromotionRequest(**{**request.__dict__, "draft": False})
-        return FastForward(repo, (ready,), signal="ready for review")
+        return FastForward(repo, (replace(request, draft=False),), signal="ready for review")
     if request.draft:
         return _skip_draft(request)
     return MarkPending(repo, request)
@@ -216,7 +216,7 @@ def _decide_run(payload: Mapping[str, Any], kind: str, repo: Repo) -> Intent:
             continue
         request, _ = _promotion_request(pull, repo)
         if request is not None and request.head_sha == head_sha:
-            requests.append(PromotionRequest(**{**request.__dict__, "draft": None}))
+            requests.append(replace(request, draft=None))  # the payload does not say
     if not requests:
         return Skip(f"no promotion request among the {kind}'s pull requests", sha=head_sha)
     return FastForward(repo, tuple(requests), signal=signal)

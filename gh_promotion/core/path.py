@@ -37,10 +37,6 @@ class PromotionPath:
     def last(self) -> str:
         return self.stages[-1]
 
-    def progress(self, target: str) -> str:
-        """``"2/4"``: the target's position along the path."""
-        return f"{self.stages.index(target) + 1}/{len(self.stages)}"
-
 
 def custom_properties(repository: Mapping[str, Any]) -> Mapping[str, Any]:
     props = repository.get("custom_properties")

@@ -103,8 +103,11 @@ def open_promotion(intent: OpenPromotion, gateway: RepositoryGateway, config: Co
 
     opened = PromotionRequest(number or 0, source, target, sha, draft=intent.draft)
     waits = "ready for review" if intent.draft else "an approval or a green check"
-    what = "draft " if intent.draft else ""
-    reason = f"opened {what}promotion request #{number} {source}→{target}; it waits for {waits}"
+    what = f"{'draft ' if intent.draft else ''}promotion request {source}→{target}"
+    if gateway.dry_run:
+        reason = f"would open a {what}"
+    else:
+        reason = f"opened {what} #{number}; it waits for {waits}"
     return _report(gateway, config, intent.repo, opened, Status.PENDING, reason)
 
 

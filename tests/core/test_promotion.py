@@ -460,3 +460,29 @@ def test_github_that_keeps_failing_is_an_error_for_redelivery(github, promotion)
         github.deliver("pull_request_review", payload)
     assert repo.branch_sha("staging") == before
     github.sim.clear_faults()
+
+
+def test_dry_run_push_plans_the_pull_request_without_opening_it(github, new_repo):
+    repo = new_repo(PATH)
+    repo.create_branch("staging", repo.branch_sha("main"))
+    repo.push("main")
+    github.sim.clear_requests()
+    result = push(github, repo, "main", github.config(dry_run=True))
+    assert result.status is Status.PENDING and result.reason.startswith("would open")
+    assert [(w.action, w.outcome) for w in result.writes] == [
+        ("create_pull_request", "planned"),
+        ("create_check_run", "planned"),
+    ]
+    assert repo.pull_requests(state="open") == [] and github.api_calls() == []
+
+
+def test_check_run_output_draws_the_path_and_explains(github, promotion):
+    repo, pull = promotion
+    payload = payloads.review(repo.full_name, webhook_pull(repo, pull), properties=PROPS)
+    github.deliver("pull_request_review", payload)
+    (run,) = [r for r in repo.check_runs(pull["head"]["sha"]) if r["conclusion"] == "success"]
+    output = run["output"]
+    assert output["title"].startswith("✅ main → staging")
+    assert "fast-forwarded staging" in output["summary"]
+    assert "```mermaid" in output["text"] and "flowchart LR" in output["text"]
+    assert '"path": ["main", "staging", "canary", "production"]' in output["text"]
