@@ -140,3 +140,25 @@ def test_reviews_and_self_approval_refusal(gh, repo):
 
 def test_unknown_pull_request_is_404(gh, repo):
     assert _refusal(lambda: gh.get_repo(repo.full_name).get_pull(999)).status == 404
+
+
+def test_deleting_the_head_branch_closes_without_merging(gh, repo):
+    repo.push("topic", "topic")
+    remote = gh.get_repo(repo.full_name)
+    pr = remote.create_pull(base="main", head="topic", title="t")
+    remote.get_git_ref("heads/topic").delete()
+    closed = remote.get_pull(pr.number)
+    assert (closed.state, closed.merged) == ("closed", False)
+
+
+def test_closed_pull_request_can_be_reopened_but_not_a_merged_one(gh, repo):
+    sha = repo.push("main", "feat")
+    remote = gh.get_repo(repo.full_name)
+    pr = remote.create_pull(base="staging", head="main", title="t")
+    pr.edit(state="closed")
+    pr.edit(state="open")
+    assert remote.get_pull(pr.number).state == "open"
+    remote.get_git_ref("heads/staging").edit(sha)
+    with pytest.raises(GithubException) as caught:
+        remote.get_pull(pr.number).edit(state="open")
+    assert caught.value.status == 422

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -119,3 +120,18 @@ def test_control_api_mirrors_the_python_api(sim: Simulator):
     assert state["branches"]["main"] == sha and state["pull_requests"][0]["number"] == number
     logged = http.get(f"{control}/requests").json()
     assert logged[-1]["status"] == 503 and logged[-1]["token_kind"] == "personal"
+
+
+def test_concurrent_clients_are_served_consistently(sim, token, repo):
+    """Many threads racing to fast-forward one branch: each update is all-or-nothing."""
+    shas = [repo.push(f"topic-{i}", f"topic {i}") for i in range(8)]
+    path = f"/repos/{repo.full_name}/git/refs/heads/main"
+
+    def move(sha: str) -> int:
+        return api(sim, token, "PATCH", path, json={"sha": sha}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(move, shas))
+    # topics are siblings: exactly one fast-forward wins, the others are not fast forwards
+    assert sorted(statuses) == [200] + [422] * 7
+    assert repo.branch_sha("main") == shas[statuses.index(200)]
