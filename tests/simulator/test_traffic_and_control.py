@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -135,3 +138,22 @@ def test_concurrent_clients_are_served_consistently(sim, token, repo):
     # topics are siblings: exactly one fast-forward wins, the others are not fast forwards
     assert sorted(statuses) == [200] + [422] * 7
     assert repo.branch_sha("main") == shas[statuses.index(200)]
+
+
+def test_simulator_runs_as_its_own_process():
+    command = [sys.executable, "-m", "gh_promotion.simulator", "--repo", "octo/app"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        info = json.loads(process.stdout.readline())
+        sim_url, token = info["api_url"], info["token"]
+        session = requests.Session()
+        session.trust_env = False
+        answer = session.get(
+            f"{sim_url}/repos/octo/app", headers={"Authorization": f"token {token}"}, timeout=10
+        )
+        assert answer.json()["custom_properties"] == {
+            "gitops-promotion-path": "main,staging,canary,production"
+        }
+    finally:
+        process.terminate()
+        assert process.wait(timeout=10) == 0
