@@ -11,6 +11,7 @@ import socket
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,34 @@ def test_an_unsigned_webhook_from_the_right_github_is_still_refused(
         assert http("POST", service.base_url, body, headers)[0] == 200
     finally:
         service.kill()
+
+
+def test_concurrent_deliveries_are_handled_in_parallel(
+    sim: Simulator, app: SimApp, tmp_path: Path
+) -> None:
+    """Four slow deliveries at once take about as long as one, not four times as long."""
+    repos = [new_repository(sim) for _ in range(4)]
+    for repo in repos:
+        repo.push("main", "parallel change")
+    sim.wait_for_webhooks()
+    payloads = [d.payload for d in push_deliveries(sim)]
+    service = app_service(sim, app, tmp_path)
+    try:
+        sim.set_latency(0.25)
+
+        def deliver(payload: dict) -> tuple[int, float]:
+            headers, body = signed("push", payload)
+            started = time.monotonic()
+            status = http("POST", service.base_url, body, headers, timeout=30)[0]
+            return status, time.monotonic() - started
+
+        single_status, single = deliver(payloads[0])
+        with ThreadPoolExecutor(3) as pool:
+            started = time.monotonic()
+            answers = list(pool.map(deliver, payloads[1:]))
+            together = time.monotonic() - started
+    finally:
+        service.kill()
+    assert [single_status] + [status for status, _ in answers] == [200] * 4
+    assert together < 2 * single, f"3 deliveries took {together:.2f}s, one took {single:.2f}s"
+    assert all(len(repo.pull_requests()) == 1 for repo in repos)
