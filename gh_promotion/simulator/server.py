@@ -133,6 +133,13 @@ class Simulator:
         owner, _, name = full_name.partition("/")
         return SimRepository(self, self.world.repo(owner, name))
 
+    def complete_check_suite(
+        self, repo: SimRepository | str, sha: str, conclusion: str = "success"
+    ) -> dict:
+        """`repo.complete_check_suite(...)` for a repository given by object or full name."""
+        target = self.repository(repo) if isinstance(repo, str) else repo
+        return target.complete_check_suite(sha, conclusion)
+
     # ----------------------------------------------------------------- webhooks
 
     def set_webhook(self, url: str | None, secret: str = "") -> None:

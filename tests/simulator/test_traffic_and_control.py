@@ -157,3 +157,11 @@ def test_simulator_runs_as_its_own_process():
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0
+
+
+def test_a_simulator_starts_and_stops_fast():
+    started = time.monotonic()
+    with Simulator() as fresh:
+        assert fresh.api_url.startswith("http://127.0.0.1:")
+        assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 1.0

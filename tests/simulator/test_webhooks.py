@@ -210,3 +210,9 @@ def test_deployment_status_payload(sim, hooked, installed, repo):
     assert _keys(payload["deployment"]) == _keys(example["deployment"])
     assert _keys(payload["deployment_status"]) >= _keys(example["deployment_status"])
     assert (payload["deployment"]["sha"], payload["deployment_status"]["state"]) == (sha, "success")
+
+
+def test_simulator_level_check_suite_completion(sim, repo):
+    sha = repo.branch_sha("main")
+    suite = sim.complete_check_suite(repo.full_name, sha, "failure")
+    assert (suite["head_sha"], suite["conclusion"]) == (sha, "failure")
