@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from github import GithubException
+from github import Auth, Github, GithubException
 
 from gh_promotion.simulator import Simulator
 from tests.simulator.conftest import api
@@ -165,3 +165,21 @@ def test_a_simulator_starts_and_stops_fast():
         assert fresh.api_url.startswith("http://127.0.0.1:")
         assert time.monotonic() - started < 0.5
     assert time.monotonic() - started < 1.0
+
+
+def test_pygithub_retry_recognises_the_rate_limit_fault(sim, token, repo):
+    """The fault looks enough like GitHub's secondary rate limit for PyGithub's GithubRetry."""
+    patient = Github(
+        base_url=sim.api_url,
+        auth=Auth.Token(token),
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+    )
+    sim.inject_fault(path=rf"^/repos/{repo.full_name}$", status=403, retry_after=1)
+    started = time.monotonic()
+    assert patient.get_repo(repo.full_name).full_name == repo.full_name
+    assert time.monotonic() - started >= 1.0
+    assert [r.status for r in sim.requests if r.path == f"/repos/{repo.full_name}"][-2:] == [
+        403,
+        200,
+    ]
