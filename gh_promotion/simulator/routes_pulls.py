@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from gh_promotion.simulator import views
+from gh_promotion.simulator import pulls, views
 from gh_promotion.simulator.api import (
     body,
     caller,
@@ -65,7 +65,8 @@ def create_pull(owner: str, name: str):
             raise missing_field("PullRequest", key)
     world = services().world
     with world.lock:
-        pr = world.create_pull(
+        pr = pulls.create(
+            world,
             repo,
             head=data["head"],
             base=data["base"],
@@ -92,7 +93,7 @@ def update_pull(owner: str, name: str, number: int):
     world = services().world
     with world.lock:
         pr = world.pull(repo, number)
-        world.update_pull(repo, pr, changes, caller().actor)
+        pulls.update(world, repo, pr, changes, caller().actor)
         return json_response(world.pull_json(repo, pr))
 
 
@@ -125,7 +126,8 @@ def create_review(owner: str, name: str, number: int):
     world = services().world
     with world.lock:
         pr = world.pull(repo, number)
-        item = world.submit_review(
+        item = pulls.submit_review(
+            world,
             repo,
             pr,
             event=str(data.get("event", "")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from gh_promotion.simulator import checks, views
+from gh_promotion.simulator import checks, statuses, views
 from gh_promotion.simulator.api import (
     body,
     caller,
@@ -26,7 +26,8 @@ def create_status(owner: str, name: str, sha: str):
     repo = repo_for_caller(owner, name)
     data = body()
     world = services().world
-    item = world.set_status(
+    item = statuses.create(
+        world,
         repo,
         sha,
         state=data.get("state"),
@@ -61,7 +62,7 @@ def combined_status(owner: str, name: str, ref: str):
     world = services().world
     with world.lock:
         repo, sha = _sha(owner, name, ref)
-        return json_response(world.combined_status(repo, sha))
+        return json_response(statuses.combined(world, repo, sha))
 
 
 @blueprint.get(f"{REPO}/commits/<path:ref>/check-runs")

@@ -14,7 +14,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from gh_promotion.simulator import checks, ci_events, views
+from gh_promotion.simulator import checks, ci_events, pulls, statuses, views
 from gh_promotion.simulator.api import Services, create_app
 from gh_promotion.simulator.auth import TokenBook
 from gh_promotion.simulator.model import Actor, Protection, Repository, SimApp
@@ -296,8 +296,8 @@ class SimRepository:
         target_url: str | None = None,
         login: str = "ci-bot",
     ) -> dict:
-        item = self._world.set_status(
-            self.state, sha, state, context, description, target_url, Actor(login)
+        item = statuses.create(
+            self._world, self.state, sha, state, context, description, target_url, Actor(login)
         )
         return views.status(self._world.base, self.state, item)
 
@@ -338,7 +338,7 @@ class SimRepository:
 
     def combined_status(self, sha: str) -> dict:
         with self._world.lock:
-            return self._world.combined_status(self.state, sha)
+            return statuses.combined(self._world, self.state, sha)
 
     def check_runs(self, sha: str) -> list[dict]:
         return checks.for_commit(self._world, self.state, sha, None, None)
@@ -353,25 +353,27 @@ class SimRepository:
         draft: bool = False,
         login: str | None = None,
     ) -> int:
-        pr = self._world.create_pull(self.state, head, base, title, None, draft, self._actor(login))
+        pr = pulls.create(
+            self._world, self.state, head, base, title, None, draft, self._actor(login)
+        )
         return pr.number
 
     def mark_ready_for_review(self, number: int, login: str | None = None) -> None:
         with self._world.lock:
             pr = self._world.pull(self.state, number)
-            self._world.mark_ready_for_review(self.state, pr, self._actor(login))
+            pulls.mark_ready_for_review(self._world, self.state, pr, self._actor(login))
 
     def close_pull_request(self, number: int, login: str | None = None) -> None:
         with self._world.lock:
             pr = self._world.pull(self.state, number)
-            self._world.update_pull(self.state, pr, {"state": "closed"}, self._actor(login))
+            pulls.update(self._world, self.state, pr, {"state": "closed"}, self._actor(login))
 
     def approve(self, pr_number: int, commit_id: str | None = None, login: str = "reviewer") -> int:
         """An approving review (on the head commit unless `commit_id`); emits the review event."""
         with self._world.lock:
             pr = self._world.pull(self.state, pr_number)
-            return self._world.submit_review(
-                self.state, pr, "APPROVE", commit_id, "", Actor(login)
+            return pulls.submit_review(
+                self._world, self.state, pr, "APPROVE", commit_id, "", Actor(login)
             ).id
 
     def pull_request(self, number: int) -> dict:

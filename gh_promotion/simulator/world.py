@@ -19,25 +19,21 @@ from gh_promotion.simulator import views
 from gh_promotion.simulator.auth import TokenBook
 from gh_promotion.simulator.errors import (
     ApiError,
-    invalid_field,
-    missing_field,
     not_found,
     validation_failed,
 )
 from gh_promotion.simulator.gitstore import GitStore, Person
 from gh_promotion.simulator.model import (
     Actor,
-    CommitStatus,
     Protection,
     PullRequest,
     Repository,
-    Review,
     SimApp,
     next_id,
 )
+from gh_promotion.simulator.pulls import latest_reviews
 
 ZERO_SHA = "0" * 40
-STATUS_STATES = ("error", "failure", "pending", "success")
 PROTECTED_DOCS = "https://docs.github.com/articles/about-protected-branches"
 EmitFn = Callable[[str, dict[str, Any]], None]
 
@@ -212,13 +208,13 @@ class World:
                 continue
             if pr.head_ref == branch:
                 if after is None:
-                    self._close(repo, pr, who, merged=False)
+                    self.close_pull(repo, pr, who, merged=False)
                     continue
                 pr.head_sha = after
                 pr.updated_at = time.time()
-                self._pull_event(repo, pr, "synchronize", who, before=before, after=after)
+                self.pull_event(repo, pr, "synchronize", who, before=before, after=after)
             if pr.base_ref == branch and after is None:
-                self._close(repo, pr, who, merged=False)
+                self.close_pull(repo, pr, who, merged=False)
                 continue
         if after is None:
             return
@@ -229,16 +225,16 @@ class World:
             if target and repo.git.is_ancestor(pr.head_sha, target):
                 pr.base_sha = target
                 pr.merge_commit_sha = pr.head_sha
-                self._close(repo, pr, who, merged=True)
+                self.close_pull(repo, pr, who, merged=True)
 
-    def _close(self, repo: Repository, pr: PullRequest, who: Actor, merged: bool) -> None:
+    def close_pull(self, repo: Repository, pr: PullRequest, who: Actor, merged: bool) -> None:
         pr.state = "closed"
         pr.closed_at = pr.updated_at = time.time()
         if merged:
             pr.merged, pr.merged_at, pr.merged_by = True, pr.closed_at, who.login
-        self._pull_event(repo, pr, "closed", who)
+        self.pull_event(repo, pr, "closed", who)
 
-    def _pull_event(
+    def pull_event(
         self, repo: Repository, pr: PullRequest, action: str, who: Actor, **extra
     ) -> None:
         payload = {"action": action, "number": pr.number, "pull_request": self.pull_json(repo, pr)}
@@ -354,7 +350,7 @@ class World:
             if pr.state == "open" and pr.head_sha == sha:
                 approvers |= {
                     r.login
-                    for r in _latest_reviews(pr)
+                    for r in latest_reviews(pr)
                     if r.state == "APPROVED" and r.commit_id == sha
                 }
         return len(approvers)
@@ -375,224 +371,7 @@ class World:
             raise not_found()
         return pr
 
-    def create_pull(
-        self,
-        repo: Repository,
-        head: str,
-        base: str,
-        title: str | None,
-        body: str | None,
-        draft: bool,
-        who: Actor,
-    ) -> PullRequest:
-        """Open a pull request with GitHub's validations, in GitHub's order."""
-        if not isinstance(title, str) or not title:
-            raise missing_field("PullRequest", "title")
-        head_branch = head.split(":", 1)[1] if ":" in head else head
-        head_owner = head.split(":", 1)[0] if ":" in head else repo.owner
-        with self.lock:
-            if not isinstance(base, str) or base not in repo.branches:
-                raise invalid_field("PullRequest", "base")
-            if head_owner.lower() != repo.owner.lower() or head_branch not in repo.branches:
-                raise invalid_field("PullRequest", "head")
-            for pr in repo.pulls.values():
-                if pr.state == "open" and pr.head_ref == head_branch and pr.base_ref == base:
-                    raise validation_failed(
-                        "PullRequest",
-                        f"A pull request already exists for {repo.owner}:{head_branch}.",
-                    )
-            head_sha, base_sha = repo.branches[head_branch], repo.branches[base]
-            if repo.git.is_ancestor(head_sha, base_sha):
-                raise validation_failed(
-                    "PullRequest", f"No commits between {base} and {head_branch}"
-                )
-            pr = PullRequest(
-                id=next_id(),
-                number=repo.next_number(),
-                title=title,
-                body=body,
-                login=who.login,
-                head_ref=head_branch,
-                base_ref=base,
-                head_sha=head_sha,
-                base_sha=base_sha,
-                draft=bool(draft),
-            )
-            repo.pulls[pr.number] = pr
-            self._pull_event(repo, pr, "opened", who)
-            return pr
-
-    def update_pull(
-        self, repo: Repository, pr: PullRequest, changes: dict[str, Any], who: Actor
-    ) -> None:
-        """`PATCH /pulls/{n}`: title, body, base, state (closing does not merge)."""
-        with self.lock:
-            if "state" in changes and changes["state"] not in ("open", "closed"):
-                raise invalid_field("PullRequest", "state")
-            if "base" in changes and changes["base"] not in repo.branches:
-                raise invalid_field("PullRequest", "base")
-            if pr.merged and changes.get("state") == "open":
-                raise validation_failed(
-                    "PullRequest", "Cannot reopen a merged pull request", "state"
-                )
-            for key in ("title", "body"):
-                if key in changes:
-                    setattr(pr, key, changes[key])
-            if "base" in changes:
-                pr.base_ref = changes["base"]
-            pr.updated_at = time.time()
-            if changes.get("state") == "closed" and pr.state == "open":
-                self._close(repo, pr, who, merged=False)
-            elif changes.get("state") == "open" and pr.state == "closed":
-                if pr.head_ref not in repo.branches:
-                    raise validation_failed("PullRequest", "Head branch was deleted", "state")
-                pr.state, pr.closed_at, pr.head_sha = "open", None, repo.branches[pr.head_ref]
-                self._pull_event(repo, pr, "reopened", who)
-
-    def mark_ready_for_review(self, repo: Repository, pr: PullRequest, who: Actor) -> None:
-        with self.lock:
-            if pr.draft:
-                pr.draft = False
-                pr.updated_at = time.time()
-                self._pull_event(repo, pr, "ready_for_review", who)
-
-    def submit_review(
-        self,
-        repo: Repository,
-        pr: PullRequest,
-        event: str,
-        commit_id: str | None,
-        body: str,
-        who: Actor,
-    ) -> Review:
-        """A review; GitHub refuses approving your own pull request and closed ones."""
-        states = {
-            "APPROVE": "APPROVED",
-            "REQUEST_CHANGES": "CHANGES_REQUESTED",
-            "COMMENT": "COMMENTED",
-        }
-        if event not in states:
-            raise ApiError(422, "Unprocessable Entity", errors=["Invalid event"])
-        with self.lock:
-            if pr.state != "open":
-                raise ApiError(
-                    422, "Unprocessable Entity", errors=["Can not review a closed pull request"]
-                )
-            if event == "APPROVE" and who.login == pr.login:
-                raise ApiError(
-                    422, "Unprocessable Entity", errors=["Can not approve your own pull request"]
-                )
-            if event in ("REQUEST_CHANGES", "COMMENT") and not body:
-                raise ApiError(
-                    422,
-                    "Unprocessable Entity",
-                    errors=[f"Review Can not {event.lower()} without a body"],
-                )
-            sha = commit_id or pr.head_sha
-            if repo.git.resolve(sha) is None:
-                raise ApiError(
-                    422,
-                    "Unprocessable Entity",
-                    errors=["Commit id is not part of the pull request"],
-                )
-            item = Review(next_id(), who.login, states[event], sha, body, time.time())
-            pr.reviews.append(item)
-            payload = {
-                "action": "submitted",
-                "review": views.review(self.base, repo, pr, item),
-                "pull_request": views.pull_request_simple(
-                    self.base, repo, pr, self.base_sha(repo, pr)
-                ),
-            }
-            self.emit_event("pull_request_review", repo, who, payload)
-            return item
-
     # ----------------------------------------------------------------- statuses and checks
-
-    def set_status(
-        self,
-        repo: Repository,
-        sha: str,
-        state: object,
-        context: object,
-        description: object,
-        target_url: object,
-        who: Actor,
-    ) -> CommitStatus:
-        """`POST /statuses/{sha}` with GitHub's validations, then a status event."""
-        full = repo.git.resolve(sha) if isinstance(sha, str) and len(sha) == 40 else None
-        if full is None:
-            raise validation_failed("Status", f"No commit found for SHA: {sha}", "sha")
-        if state not in STATUS_STATES:
-            raise validation_failed("Status", "state is not included in the list", "state")
-        if description is not None and (not isinstance(description, str) or len(description) > 140):
-            raise validation_failed(
-                "Status", "description is too long (maximum is 140 characters)", "description"
-            )
-        context = context or "default"
-        with self.lock:
-            item = CommitStatus(
-                next_id(),
-                full,
-                str(state),
-                str(context),
-                description,
-                target_url,
-                who.login,  # type: ignore[arg-type]
-            )
-            repo.statuses.setdefault(full, []).insert(0, item)
-            self._emit_status(repo, item, who)
-            return item
-
-    def _emit_status(self, repo: Repository, item: CommitStatus, who: Actor) -> None:
-        info = repo.git.info(item.sha)
-        containing = [
-            {
-                "name": b,
-                "commit": {"sha": s, "url": f"{self.base}/repos/{repo.full_name}/commits/{s}"},
-                "protected": b in repo.protections,
-            }
-            for b, s in repo.branches.items()
-            if s == item.sha
-        ]
-        payload = {
-            "id": item.id,
-            "sha": item.sha,
-            "name": repo.full_name,
-            "target_url": item.target_url,
-            "avatar_url": None,
-            "context": item.context,
-            "description": item.description,
-            "state": item.state,
-            "commit": views.commit(self.base, repo, info),
-            "branches": containing,
-            "created_at": views.iso(item.created_at),
-            "updated_at": views.iso(item.created_at),
-        }
-        self.emit_event("status", repo, who, payload)
-
-    def combined_status(self, repo: Repository, sha: str) -> dict[str, Any]:
-        """The latest status per context and their combined state, as GitHub computes it."""
-        latest: dict[str, CommitStatus] = {}
-        for item in repo.statuses.get(sha, []):
-            latest.setdefault(item.context, item)
-        states = {s.state for s in latest.values()}
-        if states & {"error", "failure"}:
-            state = "failure"
-        elif not states or "pending" in states:
-            state = "pending"
-        else:
-            state = "success"
-        api = f"{self.base}/repos/{repo.full_name}"
-        return {
-            "state": state,
-            "statuses": [views.status(self.base, repo, s) for s in latest.values()],
-            "sha": sha,
-            "total_count": len(latest),
-            "repository": views.repository(self.base, repo),
-            "commit_url": f"{api}/commits/{sha}",
-            "url": f"{api}/commits/{sha}/status",
-        }
 
     def suite_id(self, repo: Repository, sha: str, app: SimApp | None) -> int:
         key = (sha, app.app_id if app else 0)
@@ -607,15 +386,6 @@ class World:
             for pr in repo.pulls.values()
             if pr.state == "open" and pr.head_sha == sha
         ]
-
-
-def _latest_reviews(pr: PullRequest) -> list[Review]:
-    """Each reviewer's latest approving/blocking review, as GitHub counts approvals."""
-    latest: dict[str, Review] = {}
-    for item in pr.reviews:
-        if item.state != "COMMENTED":
-            latest[item.login] = item
-    return list(latest.values())
 
 
 def _email(login: str) -> str:
