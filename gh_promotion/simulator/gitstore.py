@@ -71,7 +71,7 @@ class GitStore:
             cwd=cwd or self.path,
             input=stdin,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
             env=_ENV,
             check=False,
         )
@@ -110,7 +110,7 @@ class GitStore:
             shas = _read_marks(Path(marks_path), len(changes))
         finally:
             os.unlink(marks_path)
-        self._remember_chain(parent, changes, shas, who)
+        self._remember_chain(parent, shas)
         return shas
 
     def _fast_import_commit(
@@ -141,20 +141,12 @@ class GitStore:
             lines += [f"M 100644 inline {name}", f"data {len(body)}", content]
         return "\n".join(lines) + "\n\n"
 
-    def _remember_chain(
-        self,
-        parent: str | None,
-        changes: list[tuple[str, dict[str, str]]],
-        shas: list[str],
-        who: Person,
-    ) -> None:
-        """Cache what we just wrote except the tree, which is read lazily when shown."""
+    def _remember_chain(self, parent: str | None, shas: list[str]) -> None:
+        """Cache what we just wrote (trees are read lazily, when a commit is shown)."""
         self._known.update(shas)
-        previous = parent
-        for sha, (_message, _files) in zip(shas, changes, strict=True):
-            if previous is not None:
-                self._ancestry[(previous, sha)] = True
-            previous = sha
+        for older, newer in zip([parent, *shas], shas, strict=False):
+            if older is not None:
+                self._ancestry[(older, newer)] = True
 
     def info(self, sha: str) -> CommitInfo:
         """The commit's metadata, from the cache or one `git log`."""
@@ -235,15 +227,6 @@ class GitStore:
             return self._run("merge-base", a, b).strip() or None
         except GitError:
             return None
-
-    def files_at(self, sha: str) -> dict[str, str]:
-        """Path → blob sha of the commit's tree (used for the `files` of a commit)."""
-        out = self._run("ls-tree", "-r", sha)
-        result = {}
-        for line in out.splitlines():
-            meta, path = line.split("\t", 1)
-            result[path] = meta.split()[2]
-        return result
 
     def update_ref(self, branch: str, sha: str | None) -> None:
         """Mirror a branch into the bare repo so `git clone` of it shows GitHub's state."""
