@@ -189,11 +189,10 @@ def _api_error(error: ApiError) -> Response:
 
 
 def _http_error(error: HTTPException) -> Response:
+    """Werkzeug's own refusals: unknown path or method is GitHub's plain 404."""
     if error.code in (404, 405):
-        return json_response(
-            {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}, 404
-        )
-    return json_response({"message": error.description or "Error"}, error.code or 500)
+        return _api_error(not_found())
+    return _api_error(ApiError(error.code or 500, error.description or "Error"))
 
 
 def _unexpected(error: Exception) -> Response:
