@@ -3,9 +3,18 @@
 See docs/simulator.md.
 """
 
+from gh_promotion.simulator.errors import ApiError
 from gh_promotion.simulator.model import SimApp
 from gh_promotion.simulator.server import SimRepository, Simulator
 from gh_promotion.simulator.traffic import LoggedRequest
 from gh_promotion.simulator.webhooks import SentDelivery, signature
 
-__all__ = ["LoggedRequest", "SentDelivery", "SimApp", "SimRepository", "Simulator", "signature"]
+__all__ = [
+    "ApiError",
+    "LoggedRequest",
+    "SentDelivery",
+    "SimApp",
+    "SimRepository",
+    "Simulator",
+    "signature",
+]

@@ -17,6 +17,16 @@ blueprint = Blueprint("control_routes", __name__, url_prefix="/_sim")
 REPO = "/repos/<owner>/<name>"
 
 
+@blueprint.errorhandler(ValueError)
+def _refused(error: ValueError):
+    return json_response({"message": str(error)}, 422)
+
+
+@blueprint.errorhandler(LookupError)
+def _missing(error: LookupError):
+    return json_response({"message": str(error)}, 404)
+
+
 def _sim():
     return services().simulator
 

@@ -130,8 +130,11 @@ class Simulator:
         return SimRepository(self, repo)
 
     def repository(self, full_name: str) -> SimRepository:
-        owner, _, name = full_name.partition("/")
-        return SimRepository(self, self.world.repo(owner, name))
+        """An existing repository (LookupError when there is none)."""
+        found = self.world.repos.get(full_name.lower())
+        if found is None:
+            raise LookupError(f"no repository {full_name!r} in the simulator")
+        return SimRepository(self, found)
 
     def complete_check_suite(
         self, repo: SimRepository | str, sha: str, conclusion: str = "success"

@@ -20,7 +20,6 @@ from gh_promotion.simulator.auth import TokenBook
 from gh_promotion.simulator.errors import (
     ApiError,
     not_found,
-    validation_failed,
 )
 from gh_promotion.simulator.gitstore import GitStore, Person
 from gh_promotion.simulator.model import (
@@ -70,7 +69,7 @@ class World:
             raise ValueError(f"repository name must be 'owner/name', got {full_name!r}")
         with self.lock:
             if full_name.lower() in self.repos:
-                raise validation_failed("Repository", "name already exists on this account", "name")
+                raise ValueError(f"repository {full_name} already exists")
             path = self._root / owner / f"{name}.git"
             path.parent.mkdir(parents=True, exist_ok=True)
             repo = Repository(

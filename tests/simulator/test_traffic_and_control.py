@@ -12,7 +12,7 @@ import pytest
 import requests
 from github import Auth, Github, GithubException
 
-from gh_promotion.simulator import Simulator
+from gh_promotion.simulator import ApiError, Simulator
 from tests.simulator.conftest import api
 
 
@@ -183,3 +183,24 @@ def test_pygithub_retry_recognises_the_rate_limit_fault(sim, token, repo):
         403,
         200,
     ]
+
+
+def test_python_api_refusals_are_clear(sim, repo):
+    with pytest.raises(ValueError, match="already exists"):
+        sim.create_repository(repo.full_name)
+    with pytest.raises(LookupError, match="no repository"):
+        sim.repository("octo/none")
+    with pytest.raises(ValueError, match="no commit"):
+        repo.set_branch("x", "6" * 40)
+    with pytest.raises(ApiError) as caught:
+        repo.open_pull_request("main", "staging")
+    assert caught.value.status == 422 and "No commits between" in caught.value.errors[0]["message"]
+
+
+def test_control_api_refusals_are_json(sim):
+    http = requests.Session()
+    http.trust_env = False
+    missing = http.post(f"{sim.api_url}/_sim/repos/octo/none/push", json={"branch": "main"})
+    assert missing.status_code == 404 and "no repository" in missing.json()["message"]
+    incomplete = http.post(f"{sim.api_url}/_sim/repos", json={})
+    assert incomplete.status_code == 422 and "full_name" in incomplete.json()["message"]
