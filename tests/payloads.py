@@ -140,7 +140,9 @@ def _run_pull(pr: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def check_suite(
+def _run(
+    kind: str,
+    example_name: str,
     full_name: str,
     head_sha: str,
     *,
@@ -151,9 +153,10 @@ def check_suite(
     properties: dict[str, Any] | None = None,
     installation_id: int | None = 1,
 ) -> dict[str, Any]:
-    payload = example("check_suite/completed.payload.json")
+    """check_suite and workflow_run: the same fields under ``check_suite`` / ``workflow_run``."""
+    payload = example(example_name)
     payload["action"] = action
-    payload["check_suite"].update(
+    payload[kind].update(
         head_sha=head_sha,
         head_branch=head_branch,
         conclusion=conclusion,
@@ -162,26 +165,13 @@ def check_suite(
     return _finish(payload, full_name, properties, installation_id)
 
 
-def workflow_run(
-    full_name: str,
-    head_sha: str,
-    *,
-    head_branch: str | None = None,
-    pulls: list[dict[str, Any]] = (),
-    conclusion: str | None = "success",
-    action: str = "completed",
-    properties: dict[str, Any] | None = None,
-    installation_id: int | None = 1,
-) -> dict[str, Any]:
-    payload = example("workflow_run/completed.with-pull-requests.payload.json")
-    payload["action"] = action
-    payload["workflow_run"].update(
-        head_sha=head_sha,
-        head_branch=head_branch,
-        conclusion=conclusion,
-        pull_requests=[_run_pull(p) for p in pulls],
-    )
-    return _finish(payload, full_name, properties, installation_id)
+def check_suite(full_name: str, head_sha: str, **fields: Any) -> dict[str, Any]:
+    return _run("check_suite", "check_suite/completed.payload.json", full_name, head_sha, **fields)
+
+
+def workflow_run(full_name: str, head_sha: str, **fields: Any) -> dict[str, Any]:
+    example_name = "workflow_run/completed.with-pull-requests.payload.json"
+    return _run("workflow_run", example_name, full_name, head_sha, **fields)
 
 
 def deployment_status(
