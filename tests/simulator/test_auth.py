@@ -34,9 +34,13 @@ def _jwt(app, key: str | None = None, iat: float | None = None, exp: float | Non
 
 def test_pygithub_app_flow_reaches_the_repository(sim, app, repo):
     integration = GithubIntegration(
-        auth=Auth.AppAuth(app.app_id, app.private_key_pem), base_url=sim.api_url
+        auth=Auth.AppAuth(app.app_id, app.private_key_pem),
+        base_url=sim.api_url,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
     )
     assert integration.get_app().slug == "promoter"
+    assert [i.id for i in integration.get_installations()] == [sim.install_app(app, "octo")]
     installation = integration.get_repo_installation(repo.owner, repo.name)
     token = integration.get_access_token(installation.id)
     assert token.token.startswith("ghs_")

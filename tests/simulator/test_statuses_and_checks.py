@@ -125,3 +125,35 @@ def test_check_run_on_unknown_commit_is_422(app_client, repo):
         lambda: app_client.get_repo(repo.full_name).create_check_run(name="c", head_sha="5" * 40)
     )
     assert refused.status == 422
+
+
+def test_only_the_creating_app_may_update_a_check_run(sim, app_client, repo):
+    run = app_client.get_repo(repo.full_name).create_check_run(
+        name="promotion", head_sha=repo.branch_sha("main")
+    )
+    other = sim.create_app(slug="intruder")
+    intruder = client(
+        sim,
+        Auth.AppAuth(other.app_id, other.private_key_pem).get_installation_auth(
+            sim.install_app(other, "octo")
+        ),
+    )
+    refused = _refusal(
+        lambda: (
+            intruder.get_repo(repo.full_name)
+            .get_check_run(run.id)
+            .edit(status="completed", conclusion="success")
+        )
+    )
+    assert refused.status == 403
+    assert app_client.get_repo(repo.full_name).get_check_run(run.id).status == "queued"
+
+
+def test_check_runs_filter_by_name(app_client, gh, repo):
+    sha = repo.branch_sha("main")
+    remote = app_client.get_repo(repo.full_name)
+    remote.create_check_run(name="a", head_sha=sha)
+    remote.create_check_run(name="b", head_sha=sha)
+    commit = gh.get_repo(repo.full_name).get_commit(sha)
+    assert [r.name for r in commit.get_check_runs(check_name="b")] == ["b"]
+    assert commit.get_check_runs().totalCount == 2
