@@ -36,7 +36,13 @@ class SentDelivery:
 
 
 def signature(secret: str, body: bytes) -> str:
+    """`X-Hub-Signature-256`: what receivers should check."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def legacy_signature(secret: str, body: bytes) -> str:
+    """`X-Hub-Signature` (SHA-1), which GitHub still sends alongside for old receivers."""
+    return "sha1=" + hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
 
 
 class WebhookSender:
@@ -107,8 +113,10 @@ class WebhookSender:
             "X-GitHub-Event": event,
             "X-GitHub-Delivery": delivery_id,
             "X-GitHub-Hook-ID": "1",
-            "X-Hub-Signature-256": signature(secret, body),
         }
+        if secret:  # GitHub signs only when the webhook has a secret
+            headers["X-Hub-Signature"] = legacy_signature(secret, body)
+            headers["X-Hub-Signature-256"] = signature(secret, body)
         if url is None:
             return SentDelivery(event, delivery_id, payload, None, body, headers)
         return SentDelivery(

@@ -47,6 +47,8 @@ def test_deliveries_are_signed_with_the_secret(sim, hooked, repo):
     headers, raw = hooked.received[0]
     expected = "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
     assert headers["X-Hub-Signature-256"] == expected
+    legacy = "sha1=" + hmac.new(SECRET.encode(), raw, hashlib.sha1).hexdigest()
+    assert headers["X-Hub-Signature"] == legacy
     assert headers["X-GitHub-Event"] == "push"
     assert headers["Content-Type"] == "application/json"
     assert headers["User-Agent"].startswith("GitHub-Hookshot/")
@@ -177,6 +179,15 @@ def test_ref_moved_through_the_api_is_a_push_sent_by_the_caller(sim, gh, hooked,
     [(event, payload)] = _delivered(sim, hooked)
     assert (event, payload["ref"], payload["after"]) == ("push", "refs/heads/staging", sha)
     assert payload["sender"]["login"] == "octocat"
+
+
+def test_no_secret_means_no_signature_headers(sim, receiver, repo):
+    sim.set_webhook(receiver.url, "")
+    repo.push("main", "feat")
+    sim.wait_for_webhooks(timeout=10)
+    sim.set_webhook(None)
+    headers, _ = receiver.received[0]
+    assert "X-Hub-Signature-256" not in headers and "X-Hub-Signature" not in headers
 
 
 def test_deliveries_are_recorded_without_a_webhook(sim, repo):
