@@ -7,6 +7,7 @@ API call) and `sim.deliveries` (every webhook sent).
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import threading
@@ -56,7 +57,7 @@ class Simulator:
             )
             self._url = f"http://{self._host}:{self._server.server_port}"
             self._thread = threading.Thread(
-                target=lambda: self._server.serve_forever(poll_interval=0.05),
+                target=functools.partial(self._server.serve_forever, poll_interval=0.05),
                 name="gh-sim-http",
                 daemon=True,
             )
