@@ -62,7 +62,7 @@ class GitStore:
         self._known: set[str] = set()
         self._ancestry: dict[tuple[str, str], bool] = {}
         self._counts: dict[tuple[str, str], tuple[int, int]] = {}
-        self._clock = int(time.time()) - 1_000_000
+        self._clock = int(time.time()) - 86_400
         self._run("init", "--quiet", "--bare", str(path), cwd=path.parent)
 
     def _run(self, *args: str, stdin: str | None = None, cwd: Path | None = None) -> str:
@@ -80,8 +80,11 @@ class GitStore:
         return done.stdout
 
     def _tick(self) -> int:
-        """Strictly increasing commit times keep `git log` order identical to push order."""
-        self._clock = max(self._clock + 1, int(time.time()) - 1_000_000)
+        """Strictly increasing commit times keep `git log` order identical to push order.
+
+        They start a day back so that thousands of bulk commits still end in the past.
+        """
+        self._clock = max(self._clock + 1, int(time.time()) - 86_400)
         return self._clock
 
     def commit(self, parent: str | None, message: str, files: dict[str, str], who: Person) -> str:
