@@ -1,13 +1,13 @@
 """A moto server on loopback for tests that need AWS (SSM, S3).
 
 One server per test session, on a free port. boto3 reaches it through
-``AWS_ENDPOINT_URL`` with dummy credentials and a region, set in this process's
-environment for the session and handed to subprocesses through :attr:`env`.
+``AWS_ENDPOINT_URL`` with dummy credentials and a region: set in this process's
+environment only for the test that asks for ``moto_server`` (so no other test
+is pointed at it by accident), and handed to subprocesses through :attr:`env`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -36,21 +36,31 @@ class MotoServer:
 
 
 @pytest.fixture(scope="session")
-def moto_server() -> Iterator[MotoServer]:
+def moto_server_process() -> Iterator[MotoServer]:
+    """The session's server; use :func:`moto_server`, which also points boto3 at it."""
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    running = MotoServer(f"http://{host}:{port}")
-    saved = {key: os.environ.get(key) for key in running.env}
-    os.environ.update(running.env)
     try:
-        yield running
+        yield MotoServer(f"http://{host}:{port}")
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         server.stop()
+
+
+@pytest.fixture
+def moto_server(
+    moto_server_process: MotoServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MotoServer]:
+    """The moto server, with this process's boto3 pointed at it for one test."""
+    from gh_promotion.aws.reports import forget_cached_client
+    from gh_promotion.aws.ssm import forget_cached_credentials
+
+    for key, value in moto_server_process.env.items():
+        monkeypatch.setenv(key, value)
+    forget_cached_client()
+    forget_cached_credentials()
+    yield moto_server_process
+    forget_cached_client()
+    forget_cached_credentials()

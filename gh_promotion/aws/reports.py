@@ -68,6 +68,12 @@ def upload_report(
     return key
 
 
+def forget_cached_client() -> None:
+    """Drop the cached S3 client, so the next upload builds one from the current environment."""
+    with _client_lock:
+        _clients.clear()
+
+
 def _s3_client() -> Any:
     """One S3 client per process: creating one costs tens of milliseconds."""
     with _client_lock:

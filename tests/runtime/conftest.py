@@ -1,5 +1,5 @@
 """Fixtures for the runtime tests."""
 
-from tests.moto_server import moto_server
+from tests.moto_server import moto_server, moto_server_process
 
-__all__ = ["moto_server"]
+__all__ = ["moto_server", "moto_server_process"]

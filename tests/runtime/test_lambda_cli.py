@@ -119,9 +119,9 @@ def runtime_api() -> Iterator[FakeRuntimeApi]:
 
 
 def start_runtime(
-    command: Sequence[str], api: FakeRuntimeApi, tmp_path: Path
+    command: Sequence[str], api: FakeRuntimeApi, tmp_path: Path, **extra: str
 ) -> subprocess.Popen[str]:
-    env = clean_env(**(BASE_ENV | {"AWS_LAMBDA_RUNTIME_API": api.address}))
+    env = clean_env(**(BASE_ENV | {"AWS_LAMBDA_RUNTIME_API": api.address} | extra))
     return subprocess.Popen(
         list(command),
         cwd=tmp_path,
@@ -143,18 +143,27 @@ def test_lambda_event_runs_the_runtime_api_loop(
 ) -> None:
     runtime_api.invoke("req-1", lambda_events.eventbridge("ping", {"zen": "x"}, "eb-10"))
     runtime_api.invoke("req-2", lambda_events.eventbridge("star", {"action": "created"}, "eb-11"))
+    payload = push("octo/app", "main", "a" * 40, properties={})
+    runtime_api.invoke("req-3", lambda_events.eventbridge("push", payload, "eb-12"))
     process = start_runtime(
-        [sys.executable, "-m", "gh_promotion", "lambda", "event"], runtime_api, tmp_path
+        [sys.executable, "-m", "gh_promotion", "lambda", "event"],
+        runtime_api,
+        tmp_path,
+        GITHUB_API_URL="http://127.0.0.1:9",  # nothing listens: GitHub is unavailable
     )
     try:
-        first, second = runtime_api.outcome(), runtime_api.outcome()
+        first, second, third = (runtime_api.outcome() for _ in range(3))
     finally:
         stderr = stop(process)
     assert (first.request_id, first.kind, first.body["status"]) == ("req-1", "response", "pong"), (
         stderr
     )
     assert (second.request_id, second.kind) == ("req-2", "response")
-    assert second.body["error"] == "unsupported event type: star"
+    assert second.body["error"] == "unsupported event type: star"  # returned: no retry helps
+    # raised: Lambda marks the invocation failed, so EventBridge retries it later
+    assert (third.request_id, third.kind) == ("req-3", "error")
+    assert third.body["errorType"] == "DeliveryNotHandled"
+    assert "GitHub unavailable" in third.body["errorMessage"]
     assert runtime_api.init_errors == []
 
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -60,6 +61,16 @@ def test_ping_is_answered_with_pong(service: ServiceProcess) -> None:
     status, answer, _ = http("POST", service.base_url, body, headers)
     assert status == 200
     assert (answer["status"], answer["delivery_id"]) == ("pong", "ping-1")
+
+
+def test_form_encoded_deliveries_are_accepted(service: ServiceProcess) -> None:
+    """GitHub's other content type: the JSON URL-encoded in a ``payload`` field."""
+    form = urlencode({"payload": json.dumps(example("ping/payload.json"))}).encode()
+    headers, body = signed(
+        "ping", form, delivery_id="form-1", content_type="application/x-www-form-urlencoded"
+    )
+    status, answer, _ = http("POST", service.base_url, body, headers)
+    assert (status, answer["status"], answer["delivery_id"]) == (200, "pong", "form-1")
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
