@@ -189,6 +189,8 @@ def push_repository(base: str, repo: Repository) -> dict[str, Any]:
     data["owner"] = {"name": owner["login"], "email": None, **owner}
     data["stargazers"] = 0
     data["master_branch"] = repo.default_branch
+    data["created_at"] = int(repo.created_at)  # push events carry Unix times here
+    data["pushed_at"] = int(repo.pushed_at)
     return data
 
 

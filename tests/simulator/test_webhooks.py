@@ -84,6 +84,7 @@ def test_push_payload_has_githubs_shape(sim, hooked, installed, repo):
     assert payload["installation"]["id"] == installed
     assert payload["repository"]["full_name"] == repo.full_name
     assert payload["repository"]["custom_properties"] == {"gitops-promotion-path": "main,staging"}
+    assert isinstance(payload["repository"]["pushed_at"], int)  # as in GitHub's push payloads
 
 
 def test_push_flags_for_created_forced_and_deleted_branches(sim, hooked, repo):
