@@ -25,20 +25,32 @@ import logging
 import os
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.core.errors import BadDelivery
 
+if TYPE_CHECKING:
+    from gh_promotion.runtime.dispatch import Answer
+
 logger = logging.getLogger(__name__)
 
 LambdaEvent = dict[str, Any]
-_lock = threading.Lock()
-_config: Config | None = None
-_http_adapters: dict[str, Any] = {}  # mangum adapter per stage base path
-_asgi_app: list[Any] = []  # the one a2wsgi-wrapped Flask app, once built
-_shape_warned = False
+
+
+class _Container:
+    """What one Lambda container keeps between invocations (built on first use)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.config: Config | None = None
+        self.asgi_app: Any = None  # the Flask app behind a2wsgi, once an HTTP event came
+        self.http_adapters: dict[str, Any] = {}  # one mangum adapter per stage base path
+        self.shape_warned = False
+
+
+_container = _Container()
 
 
 class DeliveryNotHandled(RuntimeError):
@@ -48,7 +60,6 @@ class DeliveryNotHandled(RuntimeError):
 
 def handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     """The Lambda handler: EventBridge events go to the core, everything else is HTTP."""
-    _drop_unredacted_log_handlers()
     if is_eventbridge_event(event):
         return event_handler(event, context)
     return http_handler(event, context)
@@ -80,8 +91,8 @@ def http_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     return adapter(event, context)
 
 
-def handle_eventbridge(event: LambdaEvent, config: Config) -> Any:
-    """The :class:`~gh_promotion.runtime.dispatch.Answer` for one EventBridge event."""
+def handle_eventbridge(event: LambdaEvent, config: Config) -> Answer:
+    """The status and body to answer one EventBridge event with."""
     from gh_promotion.runtime.dispatch import Answer, answer, error_body
 
     try:
@@ -141,26 +152,23 @@ def stage_base_path(event: LambdaEvent) -> str:
 def use_config(config: Config) -> None:
     """Set the config the handler uses (the CLI does, from its flags); otherwise it
     is loaded from the environment and ./config.yaml on the first event."""
-    global _config
-    with _lock:
-        _config = config
-        _http_adapters.clear()
-        _asgi_app.clear()
+    with _container.lock:
+        _container.config = config
+        _container.asgi_app = None
+        _container.http_adapters.clear()
 
 
 def current_config() -> Config:
     """The container's config, loaded once: environment, then ./config.yaml if present."""
-    global _config
-    with _lock:
-        if _config is None:
+    with _container.lock:
+        if _container.config is None:
             from gh_promotion.config.loader import load_config
-
-            _config = load_config(environ=os.environ)
-            _start_logging(_config)
             from gh_promotion.runtime.startup import log_startup_warnings
 
-            log_startup_warnings(_config)
-        return _config
+            _container.config = load_config(environ=os.environ)
+            _start_logging(_container.config)
+            log_startup_warnings(_container.config)
+        return _container.config
 
 
 def _start_logging(config: Config) -> None:
@@ -195,19 +203,19 @@ def _drop_unredacted_log_handlers() -> None:
 
 def _http_adapter(base_path: str, config: Config) -> Any:
     """One mangum adapter per API stage base path, around one shared Flask app."""
-    with _lock:
-        adapter = _http_adapters.get(base_path)
+    with _container.lock:
+        adapter = _container.http_adapters.get(base_path)
         if adapter is None:
             from a2wsgi import WSGIMiddleware
             from mangum import Mangum
 
-            if not _asgi_app:
+            if _container.asgi_app is None:
                 from gh_promotion.runtime.webapp import create_app
 
-                flask_app = create_app(config)
-                _asgi_app.append(WSGIMiddleware(_whole_body_is_input(flask_app), workers=2))
-            adapter = Mangum(_asgi_app[0], lifespan="off", api_gateway_base_path=base_path)
-            _http_adapters[base_path] = adapter
+                flask_app = _whole_body_is_input(create_app(config))
+                _container.asgi_app = WSGIMiddleware(flask_app, workers=2)
+            adapter = Mangum(_container.asgi_app, lifespan="off", api_gateway_base_path=base_path)
+            _container.http_adapters[base_path] = adapter
         return adapter
 
 
@@ -229,10 +237,9 @@ def _whole_body_is_input(app: Any) -> Any:
 def _note_payload_type(event: LambdaEvent, config: Config) -> None:
     """``lambda.payloadType`` no longer selects a parser (mangum detects the shape);
     it is kept so old configs load, and a mismatch is worth one warning."""
-    global _shape_warned
     shape = http_event_shape(event)
-    if not _shape_warned and shape != config.lambda_.payload_type:
-        _shape_warned = True
+    if not _container.shape_warned and shape != config.lambda_.payload_type:
+        _container.shape_warned = True
         logger.warning(
             "lambda.payloadType is %s but the event is %s; it is handled as %s",
             config.lambda_.payload_type,
