@@ -33,7 +33,7 @@ ENV ADDR=0.0.0.0 \
     PORT=8080
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s \
-    CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=2)" || exit 1
+    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8080'), timeout=2)" || exit 1
 # SIGTERM finishes the deliveries in flight, then exits 0 (see docs/runtimes.md).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["gh-promotion", "service"]
