@@ -220,3 +220,14 @@ def test_insecure_skip_signature_starts_with_a_warning_and_accepts_unsigned(tmp_
     warnings = [r["message"] for r in insecure.log_records() if r.get("level") == "warning"]
     assert any("NOT checked" in message for message in warnings)
     assert any("commit statuses are used instead" in message for message in warnings)
+
+
+def test_an_idle_connection_is_closed_after_the_io_timeout(service: ServiceProcess) -> None:
+    """``-t 2s``: a client that connects and says nothing is let go, not kept forever."""
+    port = int(service.root.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.settimeout(10)
+        started = time.monotonic()
+        assert sock.recv(1) == b""  # closed by the server
+        waited = time.monotonic() - started
+    assert 1.5 <= waited < 8
