@@ -78,6 +78,11 @@ def invoke_once(
 def read_event(event_path: str | None) -> dict[str, Any]:
     """The event object from ``event_path`` (``-`` or ``None``: stdin); ValueError if unusable."""
     source = "stdin" if event_path in (None, "-") else event_path
+    if source == "stdin" and sys.stdin.isatty():
+        raise ValueError(
+            "no event: pipe one on stdin or pass --event FILE "
+            f"(inside Lambda, {RUNTIME_API_VARIABLE} is set and the Runtime API is used)"
+        )
     try:
         if event_path in (None, "-"):
             text = sys.stdin.read()

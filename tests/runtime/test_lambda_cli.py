@@ -4,6 +4,8 @@ one local invoke from stdin or a file, or the Runtime API loop through awslambda
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -185,3 +187,22 @@ def test_awslambdaric_runs_the_handler_with_config_from_the_environment(
     assert json.loads(first.body["body"])["delivery_id"] == "ric-http"
     assert (second.kind, second.body["delivery_id"]) == ("response", "ric-event")
     assert SECRET not in stderr
+
+
+def test_a_terminal_on_stdin_is_told_what_to_do_instead_of_waiting(tmp_path: Path) -> None:
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "gh_promotion", "lambda", "event"],
+            stdin=terminal,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=clean_env(**BASE_ENV),
+            timeout=30,
+        )
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert done.returncode == 2
+    assert "pipe one on stdin or pass --event FILE" in done.stderr
