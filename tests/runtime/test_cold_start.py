@@ -84,3 +84,17 @@ def test_an_http_ping_loads_the_web_stack_but_not_github_or_boto3() -> None:
     )
     # click arrives with Flask (flask.cli imports it); the handler itself never does.
     assert loaded["http"] == ["a2wsgi", "click", "flask", "mangum"]
+
+
+def test_ssm_mode_reads_no_parameter_and_loads_no_boto3_for_a_ping() -> None:
+    """Credentials are fetched when a delivery calls GitHub, not at start."""
+    loaded = loaded_after(
+        """
+        event = {"detail-type": "ping", "detail": {}, "id": "3", "source": "github.com"}
+        assert entry.handler(event, None)["status"] == "pong"
+        loaded["ping"] = sorted(m for m in heavy if m in sys.modules)
+        """,
+        GITHUB_AUTH_MODE="ssm",
+        GITHUB_APP_SSM_ARN="/gh-promotion/never-read",
+    )
+    assert loaded["ping"] == []
