@@ -46,9 +46,13 @@ def _form_payload(body: bytes) -> bytes:
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
+    """Decode UTF-8 explicitly: ``json.loads`` on bytes would also guess UTF-16 and
+    UTF-32, which RFC 8259 §8.1 excludes and GitHub never sends."""
     try:
-        payload = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        payload = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise IntakeError(400, "payload is not valid JSON: it is not UTF-8") from None
+    except json.JSONDecodeError as exc:
         raise IntakeError(400, f"payload is not valid JSON: {exc}") from None
     except RecursionError:
         raise IntakeError(400, "payload is not valid JSON: nested too deeply") from None

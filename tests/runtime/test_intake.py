@@ -111,7 +111,10 @@ def test_other_content_types_are_415(content_type: str) -> None:
     ("raw", "words"),
     [
         (b'{"zen": ', "not valid JSON"),
-        (b"\xff\xfe{}", "not valid JSON"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        ('{"zen": "x"}'.encode("utf-16"), "not UTF-8"),
+        ('{"zen": "x"}'.encode("utf-32"), "not UTF-8"),
+        ('{"zen": "x"}'.encode("utf-16-le"), "not valid JSON"),
         (b"[1, 2]", "must be a JSON object"),
         (b'"push"', "must be a JSON object"),
         (b"[" * 100_000 + b"]" * 100_000, "JSON"),
