@@ -49,11 +49,7 @@ def serve(config: Config) -> int:
         return EXIT_CONFIG
     loop = GracefulServer(server)
     host, port = server.effective_host, server.effective_port
-    print(
-        f"gh-promotion service listening on http://{host}:{port}{webhook_path(config)}",
-        file=sys.stderr,
-        flush=True,
-    )
+    _tell(f"gh-promotion service listening on http://{host}:{port}{webhook_path(config)}")
     with _stop_on_signals(loop.request_stop):
         loop.run()
     return EXIT_OK
@@ -109,7 +105,7 @@ class GracefulServer:
         from waitress import wasyncore
 
         in_flight = sum(1 for channel in self._channels() if channel.requests)
-        logger.warning("stopping: finishing %d request(s) in flight", in_flight)
+        _tell(f"gh-promotion service stopping: finishing {in_flight} request(s) in flight")
         wasyncore.dispatcher.close(self._server)  # the listening socket only, not the trigger
         deadline = time.monotonic() + self._grace_seconds
         while self._server.active_channels and time.monotonic() < deadline:
@@ -119,6 +115,7 @@ class GracefulServer:
             logger.error("stopped with %d connection(s) still busy", len(self._channels()))
         self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
         self._server.trigger.close()
+        _tell("gh-promotion service stopped")
 
     def _channels(self) -> list[Any]:
         return list(self._server.active_channels.values())
@@ -143,6 +140,12 @@ def _stop_on_signals(stop: Callable[..., None]) -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _tell(line: str) -> None:
+    """Lifecycle lines (listening, stopping, stopped) go to stderr at every verbosity,
+    apart from the JSON log on stdout, for the person or supervisor watching."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def _listen_address(config: Config) -> str:

@@ -129,6 +129,7 @@ def test_sigterm_lets_a_slow_delivery_finish_then_exits_0(
         assert service.process.wait(30) == 0
     finally:
         service.kill()
+    assert "finishing 1 request(s) in flight" in "".join(service.stderr)
     assert [d.status for d in push_deliveries(sim)] == [200]  # answered, not dropped
     assert [p["base"]["ref"] for p in repo.pull_requests()] == ["staging"]
 
