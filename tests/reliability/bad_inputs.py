@@ -118,6 +118,9 @@ def body_cases(good: Good, secret: str) -> Iterator[BadRequest]:
         yield signed(f"{good.event}: body truncated at {cut}", good.event, raw[:cut], secret)
     yield signed(f"{good.event}: latin-1 body", good.event, raw.replace(b'"', b'"\xe9', 1), secret)
     yield signed(f"{good.event}: cp1252 body", good.event, _cp1252(good.payload), secret)
+    for encoding in ("utf-16", "utf-32"):
+        text = json.dumps(good.payload).encode(encoding)
+        yield signed(f"{good.event}: {encoding} body", good.event, text, secret)
     yield signed(
         f"{good.event}: lone surrogate bytes", good.event, b'{"ref": "\xed\xa0\x80"}', secret
     )

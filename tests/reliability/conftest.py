@@ -209,6 +209,8 @@ def github(tmp_path_factory: pytest.TempPathFactory, captured_logs: Captured) ->
             GITHUB_APP_ID=str(app.app_id),
             GITHUB_APP_PRIVATE_KEY=app.private_key_pem,
             VERBOSE="2",
+            PROMOTION_ROLLBACK="true",
+            PROMOTION_ROLLBACK_CASCADE_STAGES="canary",
         )
         args = [
             "--github-webhook-secret",

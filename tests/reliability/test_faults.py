@@ -211,6 +211,7 @@ def violations(github: GitHub, case: Case, fault: Fault) -> list[str]:
 
 
 def forced_pushes(github: GitHub, repo: SimRepository) -> list[str]:
+    github.sim.wait_for_webhooks()
     return [
         d.payload["ref"].removeprefix("refs/heads/")
         for d in github.sim.deliveries
