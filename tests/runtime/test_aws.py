@@ -156,3 +156,16 @@ def test_report_keys_are_dated_and_safe() -> None:
     assert report_key(delivery, at) == "o/r/2026/11/26/20261126T090507.123Z-.._.._etc_passwd.json"
     nameless = Delivery("status", "abc", {})
     assert report_key(nameless, at).startswith("_unknown/_unknown/2026/11/26/")
+
+
+def test_a_delivery_that_needs_github_but_cannot_read_ssm_is_503(moto_server: MotoServer) -> None:
+    """Our parameter is missing, not the sender's fault: 503, and GitHub will redeliver."""
+    config = config_from_env(
+        GITHUB_AUTH_MODE="ssm",
+        GITHUB_APP_SSM_ARN="/gh-promotion/missing",
+        GITHUB_API_URL="http://127.0.0.1:9",
+    )
+    payload = push("octo-org/hello-world", "main", "c" * 40, properties={})
+    outcome = answer(Delivery("push", "d-ssm-503", payload), config)
+    assert outcome.status == 503
+    assert "'/gh-promotion/missing' does not exist" in outcome.body["error"]
