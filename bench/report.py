@@ -79,12 +79,12 @@ def render_section(number: int, section: Section) -> str:
     return "\n".join(parts)
 
 
-def render_report(header: str, sections: list[Section]) -> str:
+def render_report(header: str, sections: list[tuple[int, Section]]) -> str:
+    """The whole report; sections keep their numbers (issue 6's) when some are left out."""
     summary = Table(["Section", "Goals met"])
-    for number, section in enumerate(sections, 1):
+    for number, section in sections:
         met = sum(g.met for g in section.goals)
-        summary.add(
-            f"{number}. {section.title}", f"{met}/{len(section.goals)}" if section.goals else "—"
-        )
-    body = [render_section(n, s) for n, s in enumerate(sections, 1)]
+        shown = f"{met}/{len(section.goals)}" if section.goals else "—"
+        summary.add(f"{number}. {section.title}", shown)
+    body = [render_section(n, s) for n, s in sections]
     return "\n".join([header, markdown_table(summary), "", *body]).rstrip() + "\n"
