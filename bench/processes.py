@@ -67,17 +67,22 @@ def base_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def import_times(
-    args: Sequence[str], env: Mapping[str, str], cwd: Path, top: int = 8
-) -> list[tuple[str, float]]:
-    """The top-level imports of a run by cumulative time (``python -X importtime``)."""
+@dataclass(frozen=True)
+class ImportTime:
+    name: str
+    depth: int  # 0: imported by the script itself
+    self_seconds: float
+    cumulative_seconds: float
+
+
+def import_times(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> list[ImportTime]:
+    """Every import of a run with its own and cumulative time (``python -X importtime``)."""
     run = run_python(["-X", "importtime", *args], env, cwd)
     entries = []
     for line in run.stderr.splitlines():
         if not line.startswith("import time:") or "imported package" in line:
             continue
-        _, cumulative, name = line[len("import time:") :].split("|", 2)
+        own, cumulative, name = line[len("import time:") :].split("|", 2)
         depth = (len(name) - len(name.lstrip(" ")) - 1) // 2
-        if depth == 0:
-            entries.append((name.strip(), int(cumulative) / 1e6))
-    return sorted(entries, key=lambda e: -e[1])[:top]
+        entries.append(ImportTime(name.strip(), depth, int(own) / 1e6, int(cumulative) / 1e6))
+    return entries

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.deliveries import Client, load_request
+from bench.profile import profile_skipped_delivery
 from bench.report import Section, Table
 from bench.serving import Server
 from bench.stats import median, ms, percentile
@@ -134,6 +135,7 @@ def run(github: GitHub, service: Server, bare: Server, quick: bool = False) -> T
     finally:
         github.sim.set_latency(0)
     section = build_section([ceiling, intake, full], alone, per_delivery, duration)
+    section.tables.append(profile_skipped_delivery())
     return Throughput(section, service.peak_rss_kib())
 
 
