@@ -17,7 +17,8 @@ import re
 import pytest
 
 from gh_promotion.intake import sign
-from tests.reliability.conftest import SECRET, GitHub
+from tests.reliability.conftest import SECRET, GitHub, open_promotion
+from tests.reliability.test_faults import git
 from tests.runtime.helpers import http, signed
 
 
@@ -87,10 +88,39 @@ def secrets_of(github: GitHub) -> dict[str, str]:
     return found
 
 
+def exercise_every_log_path(github: GitHub) -> None:
+    """Deliveries that make the service log each kind of line it has, whatever ran before:
+    a promotion opened and fast-forwarded, a rollback, GitHub failing, bad and forged input."""
+    repo = github.new_repo(history=3)
+    repo.push("main", message="logged")
+    github.post("push", github.push(repo, "main"))
+    (pull,) = repo.pull_requests()
+    github.post(*github.signal("pull_request_review", repo, pull))
+    released = repo.branch_sha("staging")
+    for stage in ("canary", "production"):
+        repo.set_branch(stage, released)
+    repo.set_branch("rollback-production", git(repo, "rev-parse", f"{released}^"))
+    github.post("push", github.push(repo, "rollback-production"))
+    other = github.new_repo()
+    other_pull = open_promotion(other)
+    github.sim.inject_fault(
+        method="PATCH", path=f"^/repos/{other.full_name}/", status=503, count=50
+    )
+    try:
+        github.post(*github.signal("status", other, other_pull))
+    finally:
+        github.sim.clear_faults()
+    github.post("push", {"repository": "not an object"})
+    headers, body = signed("push", github.push(repo, "main"), secret="guess")
+    http("POST", github.service.base_url, body, headers)
+
+
 def test_no_secret_in_any_log_line_of_the_suite(github: GitHub) -> None:
+    exercise_every_log_path(github)
     service_lines = github.service.stdout + github.service.stderr
     lines = service_lines + github.in_process_logs
-    assert len(service_lines) > 50  # the scan reads a real amount of logging
+    assert len(service_lines) > 20  # the scan reads a real amount of logging
+    assert any('"level": "error"' in line for line in service_lines)
     assert any("delivery" in line for line in service_lines)
     assert github.sim.tokens._installation  # tokens were issued: could leak
     leaks = [
