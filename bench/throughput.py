@@ -26,6 +26,7 @@ from bench.report import Section, Table
 from bench.serving import Server
 from bench.stats import median, ms, percentile
 from bench.world import GitHub, open_promotion
+from gh_promotion.runtime.service import WORKER_THREADS
 
 CONCURRENCY = 32
 LATENCY_SECONDS = 0.020
@@ -145,7 +146,7 @@ def build_section(loads: list[Load], alone: float, per_delivery: float, duration
         "Service throughput and latency",
         f"{CONCURRENCY} keep-alive connections for {duration:.0f} s each, from a separate "
         "load-generator process (Python asyncio, requests serialised once). "
-        "`gh-promotion service` with its default 8 worker threads; the ceiling is a bare "
+        "`gh-promotion service` with its default worker threads; the ceiling is a bare "
         "Flask app that reads the body and answers 200 under the same waitress server.",
     )
     table = Table(
@@ -181,8 +182,17 @@ def build_section(loads: list[Load], alone: float, per_delivery: float, duration
         f"{LATENCY_SECONDS * 1000:.0f} ms by the simulator; one such delivery alone takes "
         f"{ms(alone)}, so without overlap the service could answer at most "
         f"{1 / alone:.0f}/s.",
-        "The service runs 8 worker threads (waitress): at most 8 deliveries are handled at "
-        "once and the other connections queue, which is most of (b)'s p50.",
+        f"The service runs {WORKER_THREADS} worker threads (waitress): at most "
+        f"{WORKER_THREADS} deliveries are handled at once and the other connections queue, "
+        "which is most of (b)'s p50. That bounds (b) at about "
+        f"{WORKER_THREADS} / {ms(alone)} = {WORKER_THREADS / alone:.0f}/s; measured "
+        f"{full.rate:.0f}/s with the service at {full.server_cpu:.0%} and the simulator's "
+        f"process at {full.bench_cpu:.0%} of a core, so neither the service's CPU nor the "
+        "simulator was the bottleneck: the thread pool was.",
+        f"In the ceiling and in (a) the server uses {ceiling.server_cpu:.0%} and "
+        f"{intake.server_cpu:.0%} of a core: one Python process is CPU-bound there, so the "
+        "ratio (a)/ceiling is the product's own CPU per delivery against Flask's; the "
+        "profile table shows where it goes.",
         "Server CPU and bench-process CPU are shares of one core (the machine has two, "
         "shared by the server, the load generator and the simulator): a value near 100 % "
         "means that process was the bottleneck.",
