@@ -48,25 +48,35 @@ _STANDARD_ATTRIBUTES = frozenset(
 _delivery: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar(
     "gh_promotion_delivery", default=None
 )
+# A cheap first look: only text that mentions one of these needs the patterns above.
+_SUSPECT = re.compile(r"PRIVATE KEY|gh[pousr]_|github_pat_|authorization", re.I)
+
 _secrets: set[str] = set()
+_secrets_longest_first: tuple[str, ...] = ()  # rebuilt on register, read without a lock
 _secrets_lock = threading.Lock()
 
 
 def register_secret(value: str | None) -> None:
     """Never let ``value`` appear in a log record (e.g. a token fetched from SSM)."""
+    global _secrets_longest_first
     if value and len(value) >= MIN_SECRET_LENGTH:
         with _secrets_lock:
             _secrets.add(str(value))
             _secrets.update(line for line in str(value).splitlines() if len(line) >= 16)
+            _secrets_longest_first = tuple(sorted(_secrets, key=len, reverse=True))
 
 
 def redact(text: str) -> str:
-    """``text`` with every registered secret and secret-looking token replaced by ``***``."""
-    with _secrets_lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
+    """``text`` with every registered secret and secret-looking token replaced by ``***``.
+
+    Every log line goes through here, so the common case (nothing to hide) is
+    a few substring checks and one regular-expression search.
+    """
+    for secret in _secrets_longest_first:
         if secret in text:
             text = text.replace(secret, REDACTED)
+    if not _SUSPECT.search(text):
+        return text
     for pattern in _PATTERNS:
         text = pattern.sub(REDACTED, text)
     return _AUTHORIZATION.sub(lambda match: match.group(1) + REDACTED, text)
@@ -135,11 +145,13 @@ class JsonFormatter(logging.Formatter):
         for name, value in vars(record).items():
             if name not in _STANDARD_ATTRIBUTES and name not in entry:
                 entry[name] = value
+        # The message and extra fields were redacted by SecretFilter on the way in;
+        # tracebacks are only rendered here, so they are redacted here.
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = redact(self.formatException(record.exc_info))
         if record.stack_info:
-            entry["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(_redact_value(entry), ensure_ascii=False)
+            entry["stack"] = redact(self.formatStack(record.stack_info))
+        return json.dumps(entry, ensure_ascii=False, default=repr)
 
 
 class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
