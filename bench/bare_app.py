@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import signal
 import sys
-from dataclasses import replace
 
 from flask import Flask, Response, request
 
@@ -30,7 +29,7 @@ def create_app() -> Flask:
 
 def main() -> None:
     base = Config()
-    config = replace(base, service=replace(base.service, addr="127.0.0.1", port=0))
+    config = base._replace(service=base.service._replace(addr="127.0.0.1", port=0))
     server = build_server(create_app(), config)
     loop = GracefulServer(server)
     signal.signal(signal.SIGTERM, loop.request_stop)

@@ -12,7 +12,6 @@ import cProfile
 import io
 import os
 import pstats
-from dataclasses import replace
 
 from werkzeug.test import EnvironBuilder
 
@@ -35,8 +34,8 @@ def profile_skipped_delivery(count: int = 2000) -> Table:
     from gh_promotion.runtime.webapp import create_app
 
     base = Config()
-    config = replace(
-        base, github=replace(base.github, auth_mode="token", webhook_secret=Secret(SECRET))
+    config = base._replace(
+        github=base.github._replace(auth_mode="token", webhook_secret=Secret(SECRET))
     )
     with open(os.devnull, "w") as sink:
         log.configure(verbosity=0, caller_trace=False, stream=sink, secrets=[SECRET])

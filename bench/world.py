@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from gh_promotion.config.model import Config, GitHubConfig, RollbackConfig, Secret
@@ -49,8 +49,8 @@ class GitHub:
         )
         promotion = base.promotion
         if rollback:
-            promotion = replace(promotion, rollback=RollbackConfig(True, "rollback-", ("canary",)))
-        return replace(base, github=github, promotion=promotion)
+            promotion = promotion._replace(rollback=RollbackConfig(True, "rollback-", ("canary",)))
+        return base._replace(github=github, promotion=promotion)
 
     def app_env(self) -> dict[str, str]:
         """What a process needs to act as the App on this simulator."""

@@ -17,14 +17,12 @@ cold start.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gh_promotion.config.errors import ConfigError
-from gh_promotion.config.model import Config
+from gh_promotion.config.model import Config, is_section
 from gh_promotion.config.options import OPTIONS, OPTIONS_BY_KEY, Option
 from gh_promotion.config.values import parse_value
 
@@ -41,8 +39,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """The effective configuration and where each value came from.
 
     ``origins`` maps every option key to ``"flag --port"``, ``"env PORT"``,
@@ -201,12 +198,11 @@ def build_config(values: Mapping[str, Any]) -> Config:
 def _build(cls: type, prefix: str, values: Mapping[str, Any]) -> Any:
     defaults = cls()
     kwargs: dict[str, Any] = {}
-    for field in dataclasses.fields(cls):
-        segment = field.name.rstrip("_")
-        key = f"{prefix}{segment}"
-        default = getattr(defaults, field.name)
-        if dataclasses.is_dataclass(default):
-            kwargs[field.name] = _build(type(default), f"{key}.", values)
+    for name in cls._fields:
+        key = f"{prefix}{name.rstrip('_')}"
+        default = getattr(defaults, name)
+        if is_section(default):
+            kwargs[name] = _build(type(default), f"{key}.", values)
         elif key in values:
-            kwargs[field.name] = values[key]
+            kwargs[name] = values[key]
     return cls(**kwargs)

@@ -9,12 +9,15 @@ Field names are the YAML keys in snake_case: ``create_target_ref`` is
 Python keywords, hence ``global_`` and ``lambda_``.
 
 This module imports nothing beyond the standard library so the Lambda handler
-can build a config without paying for click or yaml.
+can build a config without paying for click or yaml. The sections are
+NamedTuples, not frozen dataclasses: just as immutable, and a Lambda's cold
+start pays a quarter of the price for each class (docs/benchmarks.md). Derive
+a changed copy with ``config._replace(...)``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 MODES = ("service", "lambda-http", "lambda-event")
 MODE_ALIASES = {"lambda": "lambda-http"}
@@ -32,6 +35,11 @@ LAMBDA_PAYLOAD_TYPES = ("api-gateway-v1", "api-gateway-v2", "lambda-url")
 GITHUB_MAX_PAYLOAD_BYTES = 25 * 1024 * 1024
 
 
+def is_section(value: object) -> bool:
+    """True for a config section (one of the NamedTuples below), False for a value."""
+    return isinstance(value, tuple) and hasattr(value, "_fields")
+
+
 class Secret(str):
     """A string that never shows itself in a repr, a log record or `config show`.
 
@@ -46,80 +54,68 @@ class Secret(str):
         return "***" if self else ""
 
 
-@dataclass(frozen=True)
-class LoggingConfig:
+class LoggingConfig(NamedTuple):
     verbosity: int = 0  # 0 warning, 1 info, 2 debug
     caller_trace: bool = False
 
 
-@dataclass(frozen=True)
-class S3UploadConfig:
+class S3UploadConfig(NamedTuple):
     enabled: bool = False
     bucket_name: str = ""
 
 
-@dataclass(frozen=True)
-class S3Config:
-    upload: S3UploadConfig = field(default_factory=S3UploadConfig)
+class S3Config(NamedTuple):
+    upload: S3UploadConfig = S3UploadConfig()
 
 
-@dataclass(frozen=True)
-class GlobalConfig:
+class GlobalConfig(NamedTuple):
     mode: str = "lambda-http"
-    logging: LoggingConfig = field(default_factory=LoggingConfig)
-    s3: S3Config = field(default_factory=S3Config)
+    logging: LoggingConfig = LoggingConfig()
+    s3: S3Config = S3Config()
 
 
-@dataclass(frozen=True)
-class DynamicPromotionConfig:
+class DynamicPromotionConfig(NamedTuple):
     enabled: bool = True
     key: str = "gitops-promotion-path"
 
 
-@dataclass(frozen=True)
-class PushConfig:
+class PushConfig(NamedTuple):
     create_target_ref: bool = True
     create_pull_request_in_draft_mode_key: str = "gitops-promotion-draft-pr"
 
 
-@dataclass(frozen=True)
-class RollbackConfig:
+class RollbackConfig(NamedTuple):
     enabled: bool = False
     prefix: str = "rollback-"
     cascade_stages: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CommitStatusConfig:
+class CommitStatusConfig(NamedTuple):
     enabled: bool = False
     context: str = "{source}→{target}"
 
 
-@dataclass(frozen=True)
-class CheckRunConfig:
+class CheckRunConfig(NamedTuple):
     enabled: bool = True
     name: str = "{source}→{target}"
 
 
-@dataclass(frozen=True)
-class FeedbackConfig:
-    commit_status: CommitStatusConfig = field(default_factory=CommitStatusConfig)
-    check_run: CheckRunConfig = field(default_factory=CheckRunConfig)
+class FeedbackConfig(NamedTuple):
+    commit_status: CommitStatusConfig = CommitStatusConfig()
+    check_run: CheckRunConfig = CheckRunConfig()
 
 
-@dataclass(frozen=True)
-class PromotionConfig:
+class PromotionConfig(NamedTuple):
     default_stages: tuple[str, ...] = ("main", "staging", "canary", "production")
-    dynamic_promotion: DynamicPromotionConfig = field(default_factory=DynamicPromotionConfig)
+    dynamic_promotion: DynamicPromotionConfig = DynamicPromotionConfig()
     events: tuple[str, ...] = SUPPORTED_EVENTS
-    push: PushConfig = field(default_factory=PushConfig)
-    rollback: RollbackConfig = field(default_factory=RollbackConfig)
-    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
+    push: PushConfig = PushConfig()
+    rollback: RollbackConfig = RollbackConfig()
+    feedback: FeedbackConfig = FeedbackConfig()
     dry_run: bool = False
 
 
-@dataclass(frozen=True)
-class GitHubConfig:
+class GitHubConfig(NamedTuple):
     auth_mode: str = "ssm"
     ssm_key: str = ""
     webhook_secret: Secret = Secret("")
@@ -130,8 +126,7 @@ class GitHubConfig:
     private_key: Secret = Secret("")  # PEM text, or a path to a PEM file
 
 
-@dataclass(frozen=True)
-class ServiceConfig:
+class ServiceConfig(NamedTuple):
     path: str = "/"
     addr: str = ""
     port: int = 8080
@@ -139,15 +134,13 @@ class ServiceConfig:
     max_body_bytes: int = GITHUB_MAX_PAYLOAD_BYTES
 
 
-@dataclass(frozen=True)
-class LambdaConfig:
+class LambdaConfig(NamedTuple):
     payload_type: str = "api-gateway-v2"
 
 
-@dataclass(frozen=True)
-class Config:
-    global_: GlobalConfig = field(default_factory=GlobalConfig)
-    promotion: PromotionConfig = field(default_factory=PromotionConfig)
-    github: GitHubConfig = field(default_factory=GitHubConfig)
-    service: ServiceConfig = field(default_factory=ServiceConfig)
-    lambda_: LambdaConfig = field(default_factory=LambdaConfig)
+class Config(NamedTuple):
+    global_: GlobalConfig = GlobalConfig()
+    promotion: PromotionConfig = PromotionConfig()
+    github: GitHubConfig = GitHubConfig()
+    service: ServiceConfig = ServiceConfig()
+    lambda_: LambdaConfig = LambdaConfig()

@@ -4,7 +4,7 @@ Every way of setting a value — command-line flag, environment variable, `.env`
 YAML key — and every place that describes one — ``--help``, ``config show``,
 ``config.sample.yaml``, ``docs/configuration.md`` — is derived from
 :data:`OPTIONS`. Defaults are not repeated here: they are read from the
-:class:`~gh_promotion.config.model.Config` dataclasses, so the model stays the
+:class:`~gh_promotion.config.model.Config` sections, so the model stays the
 single source of truth for them and nothing can drift.
 
 Flag and environment variable names are those of the Go tool
@@ -16,8 +16,7 @@ Standard library only: the Lambda handler imports this on a cold start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gh_promotion.config.model import (
     AUTH_MODES,
@@ -36,8 +35,7 @@ SCOPES = ("root", "service", "lambda")
 KINDS = ("str", "secret", "bool", "int", "count", "duration", "list")
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One configuration value and every name it is known by.
 
     ``key`` is the dotted path of the value in :class:`Config` with the trailing
@@ -85,12 +83,12 @@ def camel_case(snake: str) -> str:
 
 
 def model_attribute(segment: str, owner: Any) -> str:
-    """The dataclass attribute for a key segment (``global`` -> ``global_``)."""
+    """The model attribute for a key segment (``global`` -> ``global_``)."""
     return segment if hasattr(owner, segment) else f"{segment}_"
 
 
 def value_at(config: Any, key: str) -> Any:
-    """Follow a dotted key through nested dataclasses."""
+    """Follow a dotted key through the nested config sections."""
     node = config
     for segment in key.split("."):
         node = getattr(node, model_attribute(segment, node))

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     """One GitHub webhook delivery: the ``X-GitHub-Event`` name, the
     ``X-GitHub-Delivery`` id and the decoded JSON payload.
 

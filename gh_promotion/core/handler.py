@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
 
 from gh_promotion.config.model import SUPPORTED_EVENTS, Config
-from gh_promotion.core.decide import decide
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.core.errors import BadDelivery, UnsupportedEvent
 from gh_promotion.core.intents import Skip
@@ -19,8 +17,7 @@ log = logging.getLogger(__name__)
 def handle_delivery(delivery: Delivery, config: Config) -> Result:
     result = _handle(delivery, config)
     log.info("%s: %s", result.status.value, result.reason)
-    return replace(
-        result,
+    return result._replace(
         event=delivery.event,
         delivery_id=delivery.delivery_id,
         repository=delivery.repository,
@@ -37,6 +34,8 @@ def _handle(delivery: Delivery, config: Config) -> Result:
         raise BadDelivery("payload must be a JSON object")
     if delivery.event not in config.promotion.events:
         return Result(Status.SKIPPED, f"{delivery.event} events are switched off")
+    from gh_promotion.core.decide import decide  # not needed for a ping (cold start)
+
     intent = decide(delivery, config)
     if isinstance(intent, Skip):
         return Result(
@@ -55,4 +54,4 @@ def _handle(delivery: Delivery, config: Config) -> Result:
     requester = requester_for(config, repo.installation_id)
     gateway = RepositoryGateway(requester, repo.owner, repo.name, dry_run=config.promotion.dry_run)
     result = carry_out(intent, gateway, config)
-    return replace(result, writes=tuple(gateway.writes))
+    return result._replace(writes=tuple(gateway.writes))

@@ -4,17 +4,20 @@
 I/O; :mod:`gh_promotion.core.promote` carries it out through the gateway. A
 :class:`Skip` never reaches the gateway, so skipped deliveries cost no request
 (and do not even import PyGithub).
+
+They are NamedTuples rather than frozen dataclasses because a Lambda's cold
+start pays for every class made at import, and a NamedTuple costs a quarter of
+a dataclass (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gh_promotion.core.path import PromotionPath
 
 
-@dataclass(frozen=True)
-class Repo:
+class Repo(NamedTuple):
     """The repository a delivery is about, and how to reach it."""
 
     owner: str
@@ -28,8 +31,7 @@ class Repo:
         return f"{self.owner}/{self.name}"
 
 
-@dataclass(frozen=True)
-class PromotionRequest:
+class PromotionRequest(NamedTuple):
     """An open pull request ``source → target`` along the path, as a payload names it.
 
     ``draft`` is None when the payload does not say (check_suite, workflow_run);
@@ -44,16 +46,14 @@ class PromotionRequest:
     base_sha: str | None = None
 
 
-@dataclass(frozen=True)
-class Skip:
+class Skip(NamedTuple):
     reason: str
     source: str = ""
     target: str = ""
     sha: str = ""
 
 
-@dataclass(frozen=True)
-class OpenPromotion:
+class OpenPromotion(NamedTuple):
     """A push to a stage: open (or find) the pull request to the next stage."""
 
     repo: Repo
@@ -63,16 +63,14 @@ class OpenPromotion:
     draft: bool
 
 
-@dataclass(frozen=True)
-class MarkPending:
+class MarkPending(NamedTuple):
     """A promotion request was opened or updated: say it is waiting."""
 
     repo: Repo
     request: PromotionRequest
 
 
-@dataclass(frozen=True)
-class FastForward:
+class FastForward(NamedTuple):
     """A success signal for the named promotion requests' head."""
 
     repo: Repo
@@ -80,8 +78,7 @@ class FastForward:
     signal: str  # what said yes, for the feedback: "review approved", "check suite success"
 
 
-@dataclass(frozen=True)
-class FastForwardSha:
+class FastForwardSha(NamedTuple):
     """A success signal for a commit: promote the open requests whose head it is.
 
     ``branches`` are the stage branches the payload says point at the commit;
@@ -94,8 +91,7 @@ class FastForwardSha:
     signal: str
 
 
-@dataclass(frozen=True)
-class Rollback:
+class Rollback(NamedTuple):
     """A push to ``{prefix}{last stage}``: move the last stage back to ``sha``."""
 
     repo: Repo

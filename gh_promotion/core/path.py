@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gh_promotion.config.model import PromotionConfig
 
@@ -16,8 +15,7 @@ def branch_name(ref: str) -> str:
     return ref[len(BRANCH_PREFIX) :] if ref.startswith(BRANCH_PREFIX) else ref
 
 
-@dataclass(frozen=True)
-class PromotionPath:
+class PromotionPath(NamedTuple):
     stages: tuple[str, ...]
 
     def next_stage(self, branch: str) -> str | None:

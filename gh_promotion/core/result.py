@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Status(str, enum.Enum):
@@ -18,8 +17,7 @@ class Status(str, enum.Enum):
     PONG = "pong"  # answer to GitHub's ping
 
 
-@dataclass(frozen=True)
-class Write:
+class Write(NamedTuple):
     """One GitHub write, made or (in a dry run) planned."""
 
     action: str  # e.g. "create_pull_request", "update_ref", "create_check_run"
@@ -29,8 +27,7 @@ class Write:
     duration_ms: float = 0.0
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     status: Status
     reason: str
     event: str = ""
@@ -40,7 +37,7 @@ class Result:
     target: str = ""
     sha: str = ""
     pull_request: int | None = None
-    writes: tuple[Write, ...] = field(default_factory=tuple)
+    writes: tuple[Write, ...] = ()
     dry_run: bool = False
 
     @property
@@ -49,7 +46,7 @@ class Result:
         return self.status not in (Status.FAILED, Status.REJECTED)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = self._asdict()
         data["status"] = self.status.value
-        data["writes"] = [asdict(w) for w in self.writes]
+        data["writes"] = [w._asdict() for w in self.writes]
         return data

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gh_promotion.config.model import Secret
 
 
-@dataclass(frozen=True)
-class AppCredentials:
+class AppCredentials(NamedTuple):
     """A GitHub App's credentials, from SSM (`github.ssmKey`) or the config."""
 
     app_id: str

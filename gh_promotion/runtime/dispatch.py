@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from gh_promotion import core
 from gh_promotion.aws.ssm import SsmCredentialsError
@@ -29,13 +28,12 @@ INTERNAL_ERROR_STATUS = 500
 CREDENTIALS_UNAVAILABLE_STATUS = 503  # our SSM parameter, not the sender, is at fault
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """What to send back: an HTTP status, the JSON body, and the result when there is one."""
 
     status: int
     body: dict[str, Any]
-    result: Result | None = field(default=None)
+    result: Result | None = None
 
 
 def process(delivery: Delivery, config: Config) -> Result:

@@ -9,7 +9,6 @@ pull request). Exit status 0 only when production holds the pushed commit.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import logging
 import secrets
@@ -67,8 +66,7 @@ def _service(sim: Simulator, app: SimApp, secret: str) -> Iterator[str]:
     from gh_promotion.runtime.webapp import create_app
 
     log.configure(verbosity=0, stream=sys.stderr)
-    config = dataclasses.replace(
-        Config(),
+    config = Config()._replace(
         github=GitHubConfig(
             auth_mode="app",
             api_url=sim.api_url,

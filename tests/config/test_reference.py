@@ -8,7 +8,6 @@ defaults are not the code's, or when a name promised by the issue changed.
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from gh_promotion.config.loader import resolve_with_provenance
-from gh_promotion.config.model import Config
+from gh_promotion.config.model import Config, is_section
 from gh_promotion.config.options import OPTIONS, OPTIONS_BY_KEY
 from gh_promotion.config.reference import markdown_reference, sample_yaml
 from gh_promotion.config.values import parse_value
@@ -85,10 +84,10 @@ PROMISED_SHORT |= {"addr": "H", "port": "p", "host-path": "P", "service-io-timeo
 
 def _model_leaves(node: object, prefix: str = "") -> list[str]:
     keys = []
-    for field in dataclasses.fields(node):  # type: ignore[arg-type]
-        value = getattr(node, field.name)
-        key = f"{prefix}{field.name.rstrip('_')}"
-        keys += _model_leaves(value, f"{key}.") if dataclasses.is_dataclass(value) else [key]
+    for name in node._fields:
+        value = getattr(node, name)
+        key = f"{prefix}{name.rstrip('_')}"
+        keys += _model_leaves(value, f"{key}.") if is_section(value) else [key]
     return keys
 
 

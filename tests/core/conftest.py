@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -32,7 +32,7 @@ class GitHub:
             private_key=Secret(self.app.private_key_pem),
             token=Secret(self.sim.create_personal_token(login="octocat")),
         )
-        return replace(base, github=github, promotion=replace(base.promotion, **promotion))
+        return base._replace(github=github, promotion=base.promotion._replace(**promotion))
 
     def deliver(self, event: str, payload: dict, config: Config | None = None) -> Result:
         if "installation" in payload:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from gh_promotion.config.model import Config, PromotionConfig, RollbackConfig
@@ -31,7 +29,7 @@ def intent_of(event: str, payload: dict, config: Config = CONFIG):
 
 
 def with_promotion(**changes) -> Config:
-    return replace(CONFIG, promotion=replace(CONFIG.promotion, **changes))
+    return CONFIG._replace(promotion=CONFIG.promotion._replace(**changes))
 
 
 # -- the promotion path -----------------------------------------------------------
@@ -55,9 +53,8 @@ def test_path_comes_from_the_custom_property_string_or_list(value, stages):
 
 def test_path_ignores_the_property_when_dynamic_promotion_is_off():
     repository = {"custom_properties": {"gitops-promotion-path": "a,b"}}
-    config = replace(
-        PromotionConfig(),
-        dynamic_promotion=replace(PromotionConfig().dynamic_promotion, enabled=False),
+    config = PromotionConfig()._replace(
+        dynamic_promotion=PromotionConfig().dynamic_promotion._replace(enabled=False),
         default_stages=("dev", "prod"),
     )
     assert promotion_path(repository, config).stages == ("dev", "prod")

@@ -12,7 +12,7 @@ import itertools
 import logging
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +64,8 @@ class GitHub:
         )
         promotion = base.promotion
         if rollback:
-            promotion = replace(promotion, rollback=RollbackConfig(True, "rollback-", ("canary",)))
-        return replace(base, github=github, promotion=promotion)
+            promotion = promotion._replace(rollback=RollbackConfig(True, "rollback-", ("canary",)))
+        return base._replace(github=github, promotion=promotion)
 
     def new_repo(self, history: int = 2, staging: bool = True) -> SimRepository:
         repo = self.sim.create_repository(
