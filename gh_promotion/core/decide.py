@@ -54,6 +54,8 @@ def decide(delivery: Delivery, config: Config) -> Intent:
 
 def read_repo(payload: Mapping[str, Any], config: Config) -> Repo:
     repository = fields.mapping(payload, "repository")
+    if repository.get("custom_properties") is not None:
+        fields.mapping(repository, "custom_properties", where="repository")
     owner = fields.string(repository, "owner", "login", where="repository")
     name = fields.string(repository, "name", where="repository")
     installation = payload.get("installation")
@@ -77,7 +79,7 @@ def decide_push(payload: Mapping[str, Any], repo: Repo, config: Config) -> Inten
     if not ref.startswith("refs/heads/"):
         return Skip(f"push of {ref} is not a branch push")
     branch = branch_name(ref)
-    if payload.get("deleted") is True or sha == ZERO_SHA:
+    if fields.optional_bool(payload, "deleted") or sha == ZERO_SHA:
         return Skip(f"branch {branch} was deleted", source=branch)
     rollback = config.promotion.rollback
     if rollback.enabled and branch == rollback.prefix + repo.path.last:
@@ -158,7 +160,7 @@ def _promotion_request(
         source=source,
         target=target,
         head_sha=head_sha,
-        draft=pull.get("draft") is True,
+        draft=fields.optional_bool(pull, "draft", where="pull_request"),
         base_sha=_optional_sha(pull.get("base")),
     )
     return request, None

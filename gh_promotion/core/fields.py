@@ -57,6 +57,23 @@ def optional_string(data: Mapping[str, Any], *keys: str, where: str = "") -> str
     return value
 
 
+def optional_bool(data: Mapping[str, Any], *keys: str, where: str = "") -> bool:
+    """A flag GitHub sends as a JSON boolean (``draft``, ``deleted``); absent is False.
+
+    A string such as ``"true"`` is refused rather than read as False: a flag
+    that protects a branch (a draft waits) must not be lost to a type slip.
+    """
+    try:
+        value = _walk(data, keys, where)
+    except BadDelivery:
+        return False
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise BadDelivery(f"{_name(where, keys)} must be true or false, not {value!r}")
+    return value
+
+
 def integer(data: Mapping[str, Any], *keys: str, where: str = "") -> int:
     return _typed(data, keys, where, int, "an integer")
 

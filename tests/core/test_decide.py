@@ -267,6 +267,11 @@ def test_switched_off_events_are_skipped():
         (lambda p: p.update(ref=5), "ref must be a string"),
         (lambda p: p["repository"].update(owner="octo"), "repository.owner must be an object"),
         (lambda p: p.update(installation={"id": "1"}), "installation.id must be an integer"),
+        (lambda p: p.update(deleted="false"), "deleted must be true or false"),
+        (
+            lambda p: p["repository"].update(custom_properties=["main,prod"]),
+            "repository.custom_properties must be an object",
+        ),
     ],
 )
 def test_malformed_payloads_are_bad_deliveries_naming_the_field(mutate, message):
@@ -275,6 +280,14 @@ def test_malformed_payloads_are_bad_deliveries_naming_the_field(mutate, message)
     with pytest.raises(BadDelivery, match=message) as caught:
         handle(Delivery("push", "d", payload), CONFIG)
     assert 400 <= caught.value.status < 500
+
+
+def test_a_draft_flag_that_is_not_a_boolean_is_refused_not_read_as_false():
+    pr = payloads.pull(REPO, 7, "main", "staging", SHA)
+    pr["draft"] = "true"
+    payload = payloads.review(REPO, pr)
+    with pytest.raises(BadDelivery, match=r"pull_request\.draft must be true or false"):
+        handle(Delivery("pull_request_review", "d", payload), CONFIG)
 
 
 def test_skipped_delivery_reports_where_it_came_from():
