@@ -11,9 +11,10 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 
-from gh_promotion.config.model import Config, GitHubConfig, RollbackConfig, Secret
+from gh_promotion.config.model import Config
 from gh_promotion.simulator import SimRepository, Simulator
 from tests import payloads
+from tests.simulated_app import CASCADE_ROLLBACK, app_config
 
 OWNER = "octo"
 PATH = "main,staging,canary,production"
@@ -39,18 +40,8 @@ class GitHub:
         self.sim.stop()
 
     def config(self, *, auth_mode: str = "app", rollback: bool = False) -> Config:
-        base = Config()
-        github = GitHubConfig(
-            auth_mode=auth_mode,
-            api_url=self.sim.api_url,
-            app_id=str(self.app.app_id),
-            private_key=Secret(self.app.private_key_pem),
-            token=Secret(self.sim.create_personal_token(login="octocat")),
-        )
-        promotion = base.promotion
-        if rollback:
-            promotion = promotion._replace(rollback=RollbackConfig(True, "rollback-", ("canary",)))
-        return base._replace(github=github, promotion=promotion)
+        extra = {"rollback": CASCADE_ROLLBACK} if rollback else {}
+        return app_config(self.sim, self.app, auth_mode=auth_mode, **extra)
 
     def app_env(self) -> dict[str, str]:
         """What a process needs to act as the App on this simulator."""
@@ -122,16 +113,7 @@ class GitHub:
 
 
 def webhook_pull(repo: SimRepository, pull: dict[str, Any]) -> dict[str, Any]:
-    """The API's pull request in the webhook's shape (the fields the core reads)."""
-    return payloads.pull(
-        repo.full_name,
-        pull["number"],
-        pull["head"]["ref"],
-        pull["base"]["ref"],
-        pull["head"]["sha"],
-        base_sha=pull["base"]["sha"],
-        draft=pull["draft"],
-    )
+    return payloads.from_api_pull(repo.full_name, pull)
 
 
 def open_promotion(repo: SimRepository) -> dict[str, Any]:

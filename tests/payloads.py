@@ -101,6 +101,20 @@ def pull(
     return pr
 
 
+def from_api_pull(full_name: str, api_pull: dict[str, Any]) -> dict[str, Any]:
+    """A pull request as the REST API returned it, in the webhook's shape (the
+    fields the core reads)."""
+    return pull(
+        full_name,
+        api_pull["number"],
+        api_pull["head"]["ref"],
+        api_pull["base"]["ref"],
+        api_pull["head"]["sha"],
+        base_sha=api_pull["base"]["sha"],
+        draft=api_pull["draft"],
+    )
+
+
 def pull_request(
     action: str,
     full_name: str,

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from gh_promotion.config.model import Config, GitHubConfig, Secret
+from gh_promotion.config.model import Config
 from gh_promotion.core import Delivery, Result, handle
 from gh_promotion.simulator import Simulator
+from tests.simulated_app import app_config
 
 OWNER = "octo"
 _names = itertools.count(1)
@@ -24,15 +25,7 @@ class GitHub:
     installation_id: int
 
     def config(self, *, auth_mode: str = "app", **promotion: Any) -> Config:
-        base = Config()
-        github = GitHubConfig(
-            auth_mode=auth_mode,
-            api_url=self.sim.api_url,
-            app_id=str(self.app.app_id),
-            private_key=Secret(self.app.private_key_pem),
-            token=Secret(self.sim.create_personal_token(login="octocat")),
-        )
-        return base._replace(github=github, promotion=base.promotion._replace(**promotion))
+        return app_config(self.sim, self.app, auth_mode=auth_mode, **promotion)
 
     def deliver(self, event: str, payload: dict, config: Config | None = None) -> Result:
         if "installation" in payload:

@@ -44,16 +44,7 @@ def open_request(repo, source):
 
 
 def webhook_pull(repo, pull) -> dict:
-    """The API's pull request in the webhook's shape (the fields the core reads)."""
-    return payloads.pull(
-        repo.full_name,
-        pull["number"],
-        pull["head"]["ref"],
-        pull["base"]["ref"],
-        pull["head"]["sha"],
-        base_sha=pull["base"]["sha"],
-        draft=pull["draft"],
-    )
+    return payloads.from_api_pull(repo.full_name, pull)
 
 
 # -- push ---------------------------------------------------------------------------

@@ -18,11 +18,12 @@ from typing import Any
 
 import pytest
 
-from gh_promotion.config.model import Config, GitHubConfig, RollbackConfig, Secret
+from gh_promotion.config.model import Config
 from gh_promotion.core import Delivery, Result, handle
 from gh_promotion.simulator import SimRepository, Simulator
 from tests import payloads
 from tests.runtime.helpers import ServiceProcess, clean_env, http, signed
+from tests.simulated_app import CASCADE_ROLLBACK, app_config
 
 OWNER = "octo"
 PATH = "main,staging,canary,production"
@@ -54,18 +55,8 @@ class GitHub:
     in_process_logs: list[str] = field(default_factory=list)
 
     def config(self, *, rollback: bool = False) -> Config:
-        base = Config()
-        github = GitHubConfig(
-            auth_mode="app",
-            api_url=self.sim.api_url,
-            app_id=str(self.app.app_id),
-            private_key=Secret(self.app.private_key_pem),
-            webhook_secret=Secret(SECRET),
-        )
-        promotion = base.promotion
-        if rollback:
-            promotion = promotion._replace(rollback=RollbackConfig(True, "rollback-", ("canary",)))
-        return base._replace(github=github, promotion=promotion)
+        extra = {"rollback": CASCADE_ROLLBACK} if rollback else {}
+        return app_config(self.sim, self.app, webhook_secret=SECRET, **extra)
 
     def new_repo(self, history: int = 2, staging: bool = True) -> SimRepository:
         repo = self.sim.create_repository(
@@ -170,15 +161,7 @@ SIGNALS = (
 
 
 def webhook_pull(repo: SimRepository, pull: dict) -> dict:
-    return payloads.pull(
-        repo.full_name,
-        pull["number"],
-        pull["head"]["ref"],
-        pull["base"]["ref"],
-        pull["head"]["sha"],
-        base_sha=pull["base"]["sha"],
-        draft=pull["draft"],
-    )
+    return payloads.from_api_pull(repo.full_name, pull)
 
 
 def open_promotion(repo: SimRepository) -> dict:
