@@ -47,7 +47,8 @@ _NOTES = [
     "  from the SSM parameter `github.ssmKey`, a JSON object",
     '  `{"app_id": ..., "private_key": ..., "webhook_secret": ...}` (the Go tool\'s',
     "  format); `app` takes `github.appId` and `github.privateKey` directly; `token`",
-    "  uses `GITHUB_TOKEN` (a token cannot create check runs: use commit statuses).",
+    "  uses `GITHUB_TOKEN` (a token cannot create check runs: commit statuses are",
+    "  written in their place).",
     "  A missing credential is reported when the runtime starts, not when the",
     "  configuration is read.",
     "- **Feedback**: enable one mechanism at a time, check runs (default) or commit",
@@ -58,6 +59,10 @@ _NOTES = [
     "- **Names**: flags and environment variables are those of",
     "  [isometry/gh-promotion-app](https://github.com/isometry/gh-promotion-app), so a",
     "  deployment of the Go tool keeps working; the YAML schema is the Go tool's too.",
+    "  Two things its files may hold are refused with a clear error: `check_run` in",
+    "  `promotion.events` (its sample listed it, but check runs are our own",
+    "  feedback; the `check_suite` event carries CI's verdict) and the undocumented",
+    "  `promotion.dynamicPromotion.class` key.",
     "",
 ]
 

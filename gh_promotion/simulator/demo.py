@@ -132,7 +132,7 @@ def _keep_running(sim: Simulator, service_url: str, repo: SimRepository, show: P
         "\nStill running (Ctrl-C to stop). Try:\n"
         f"  curl -s {sim.api_url}/_sim/requests | head\n"
         f"  curl -s -H 'Authorization: token {sim.create_personal_token()}' "
-        f"{sim.api_url}/repos/{repo.full_name}/pulls?state=all\n"
+        f"'{sim.api_url}/repos/{repo.full_name}/pulls?state=all'\n"
         f"  webhook endpoint: {service_url}"
     )
     try:
