@@ -11,12 +11,14 @@ Payload shapes are GitHub's webhook payloads
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from gh_promotion.config.model import Config
 from gh_promotion.core import fields
 from gh_promotion.core.delivery import Delivery
+from gh_promotion.core.feedback import name_for
 from gh_promotion.core.intents import (
     FastForward,
     FastForwardSha,
@@ -208,10 +210,11 @@ def _decide_run(payload: Mapping[str, Any], kind: str, repo: Repo) -> Intent:
         return Skip(f"{kind} {action}/{conclusion} is not a success")
     head_sha = fields.string(payload, kind, "head_sha")
     signal = f"{kind.replace('_', ' ')} success"
+    app_id = _suite_app_id(payload, kind)
     listed = fields.sequence(payload, kind, "pull_requests")
     if not listed:
         branch = fields.optional_string(payload, kind, "head_branch") or ""
-        return _by_sha(repo, head_sha, (branch,), signal)
+        return _by_sha(repo, head_sha, (branch,), signal, app_id)
     requests = []
     for pull in listed:
         if not isinstance(pull, Mapping):
@@ -221,7 +224,18 @@ def _decide_run(payload: Mapping[str, Any], kind: str, repo: Repo) -> Intent:
             requests.append(request._replace(draft=None))  # the payload does not say
     if not requests:
         return Skip(f"no promotion request among the {kind}'s pull requests", sha=head_sha)
-    return FastForward(repo, tuple(requests), signal=signal)
+    return FastForward(repo, tuple(requests), signal=signal, app_id=app_id)
+
+
+def _suite_app_id(payload: Mapping[str, Any], kind: str) -> int | None:
+    """The App that owns a check suite: gh-promotion's own suite (its feedback check
+    runs) completing is no signal, and :mod:`gh_promotion.core.handler` drops it."""
+    if kind != "check_suite":
+        return None
+    app = fields.mapping(payload, kind).get("app")
+    if not isinstance(app, Mapping):
+        return None
+    return fields.integer(app, "id", where="check_suite.app")
 
 
 @on("deployment_status")
@@ -240,6 +254,9 @@ def decide_status(payload: Mapping[str, Any], repo: Repo, config: Config) -> Int
     if state != "success":
         return Skip(f"commit status {state} is not a success")
     sha = fields.string(payload, "sha")
+    context = fields.optional_string(payload, "context") or ""
+    if context in _own_status_contexts(repo, config):
+        return Skip(f"status {context} is gh-promotion's own feedback, not a signal", sha=sha)
     branches = fields.sequence(payload, "branches")
     at_sha = tuple(
         b["name"]
@@ -254,13 +271,29 @@ def decide_status(payload: Mapping[str, Any], repo: Repo, config: Config) -> Int
         at_sha = ()
     elif branches and not at_sha:
         return Skip("no branch has this commit at its head", sha=sha)
-    return _by_sha(repo, sha, at_sha, f"status {fields.optional_string(payload, 'context')}")
+    return _by_sha(repo, sha, at_sha, f"status {context}")
 
 
-def _by_sha(repo: Repo, sha: str, branches: tuple[str, ...], signal: str) -> Intent:
+def _own_status_contexts(repo: Repo, config: Config) -> set[str]:
+    """The contexts gh-promotion's own commit statuses carry in this repository.
+
+    Its "promoted" status is a success on the very commit the next promotion
+    request starts from: taken for a signal, one approval would carry the
+    commit through every stage.
+    """
+    template = config.promotion.feedback.commit_status.context
+    stages = repo.path.stages
+    pairs = list(itertools.pairwise(stages))
+    pairs.append((config.promotion.rollback.prefix + repo.path.last, repo.path.last))
+    return {name_for(template, source, target) for source, target in pairs}
+
+
+def _by_sha(
+    repo: Repo, sha: str, branches: tuple[str, ...], signal: str, app_id: int | None = None
+) -> Intent:
     """Promote the open requests whose head is ``sha``; ``branches`` narrow the search."""
     known = tuple(b for b in branches if b)
     sources = tuple(b for b in known if repo.path.next_stage(b) is not None)
     if known and not sources:
         return Skip(f"{', '.join(known)} is not a stage with a next stage", sha=sha)
-    return FastForwardSha(repo, sha, sources, signal)
+    return FastForwardSha(repo, sha, sources, signal, app_id)

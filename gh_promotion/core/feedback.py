@@ -65,7 +65,12 @@ def use_commit_statuses(config: Config) -> bool:
 
 
 def title(template: str, feedback: Feedback) -> str:
-    return template.replace("{source}", feedback.source).replace("{target}", feedback.target)
+    return name_for(template, feedback.source, feedback.target)
+
+
+def name_for(template: str, source: str, target: str) -> str:
+    """A check run name or status context: the template with its placeholders filled."""
+    return template.replace("{source}", source).replace("{target}", target)
 
 
 def status_state(feedback: Feedback) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from gh_promotion.config.model import SUPPORTED_EVENTS, Config
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.core.errors import BadDelivery, UnsupportedEvent
-from gh_promotion.core.intents import Skip
+from gh_promotion.core.intents import Intent, Skip
 from gh_promotion.core.result import Result, Status
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,8 @@ def _handle(delivery: Delivery, config: Config) -> Result:
             target=intent.target,
             sha=intent.sha,
         )
+    if _from_own_check_suite(intent, config):
+        return Result(Status.SKIPPED, "the check suite is gh-promotion's own feedback")
     # GitHub is needed from here on: import the gateway (and PyGithub) only now.
     from gh_promotion.core.promote import carry_out
     from gh_promotion.gateway.client import requester_for
@@ -55,3 +57,20 @@ def _handle(delivery: Delivery, config: Config) -> Result:
     gateway = RepositoryGateway(requester, repo.owner, repo.name, dry_run=config.promotion.dry_run)
     result = carry_out(intent, gateway, config)
     return result._replace(writes=tuple(gateway.writes))
+
+
+def _from_own_check_suite(intent: Intent, config: Config) -> bool:
+    """True when the signal is the completion of gh-promotion's own check runs.
+
+    GitHub tells an App when its check suite on a commit completes, and after a
+    promotion that suite holds a successful check run on the very commit the
+    next promotion request starts from: taken for a signal, one approval would
+    carry the commit through every stage. (Its commit statuses are recognised
+    by their context, in :mod:`gh_promotion.core.decide`.)
+    """
+    app_id = getattr(intent, "app_id", None)
+    if app_id is None or config.github.auth_mode == "token":
+        return False
+    from gh_promotion.gateway.client import app_credentials
+
+    return str(app_id) == str(app_credentials(config.github).app_id)

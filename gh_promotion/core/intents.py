@@ -76,6 +76,7 @@ class FastForward(NamedTuple):
     repo: Repo
     requests: tuple[PromotionRequest, ...]
     signal: str  # what said yes, for the feedback: "review approved", "check suite success"
+    app_id: int | None = None  # the GitHub App whose check suite said yes, when one did
 
 
 class FastForwardSha(NamedTuple):
@@ -89,6 +90,7 @@ class FastForwardSha(NamedTuple):
     sha: str
     branches: tuple[str, ...]
     signal: str
+    app_id: int | None = None  # the GitHub App whose check suite said yes, when one did
 
 
 class Rollback(NamedTuple):

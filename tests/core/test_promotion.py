@@ -477,3 +477,54 @@ def test_check_run_output_draws_the_path_and_explains(github, promotion):
     assert "fast-forwarded staging" in output["summary"]
     assert "```mermaid" in output["text"] and "flowchart LR" in output["text"]
     assert '"path": ["main", "staging", "canary", "production"]' in output["text"]
+
+
+# -- gh-promotion's own feedback is never a signal ----------------------------------------
+
+
+def test_its_own_success_status_does_not_promote_the_next_stage(github, new_repo):
+    """A "promoted" commit status lands on the commit the next promotion request
+    starts from; GitHub then sends a success `status` event for it."""
+    repo = new_repo(PATH)
+    for stage in ("staging", "canary"):
+        repo.create_branch(stage, repo.branch_sha("main"))
+    head = repo.push("main")
+    statuses = FeedbackConfig(CommitStatusConfig(enabled=True), CheckRunConfig(enabled=False))
+    config = github.config(feedback=statuses)
+    push(github, repo, "main", config)
+    pull = open_request(repo, "main")
+    approved = payloads.review(repo.full_name, webhook_pull(repo, pull), properties=PROPS)
+    assert github.deliver("pull_request_review", approved, config).status is Status.PROMOTED
+    push(github, repo, "staging", config)  # opens staging → canary, head at the same commit
+    assert open_request(repo, "staging")["head"]["sha"] == head
+    github.sim.wait_for_webhooks()
+    (own,) = [
+        d.payload
+        for d in github.sim.deliveries
+        if d.event == "status"
+        and d.payload["sha"] == head
+        and d.payload["state"] == "success"
+        and d.payload["repository"]["full_name"] == repo.full_name
+    ]
+    own["repository"]["custom_properties"] = PROPS
+
+    result = github.deliver("status", own, config)
+
+    assert result.status is Status.SKIPPED and "own feedback" in result.reason
+    assert repo.branch_sha("canary") != head
+
+
+@pytest.mark.parametrize("own", [True, False])
+def test_its_own_check_suite_completing_is_no_signal_but_another_apps_is(github, promotion, own):
+    repo, pull = promotion
+    sha = pull["head"]["sha"]
+    payload = payloads.check_suite(
+        repo.full_name, sha, pulls=[webhook_pull(repo, pull)], properties=PROPS
+    )
+    payload["check_suite"]["app"]["id"] = github.app.app_id if own else 15368  # GitHub Actions
+    result = github.deliver("check_suite", payload)
+    if own:
+        assert result.status is Status.SKIPPED and "own feedback" in result.reason
+        assert repo.branch_sha("staging") != sha and github.api_calls() == []
+    else:
+        assert result.status is Status.PROMOTED and repo.branch_sha("staging") == sha
