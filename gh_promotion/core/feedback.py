@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from gh_promotion.config.model import Config
 from gh_promotion.core.result import Status
@@ -30,8 +30,7 @@ _RENDERING = {
 }
 
 
-@dataclass(frozen=True)
-class Feedback:
+class Feedback(NamedTuple):
     """One outcome to report on ``sha``: ``source → target`` along ``stages``."""
 
     status: Status

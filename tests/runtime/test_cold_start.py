@@ -14,6 +14,9 @@ import textwrap
 from tests.runtime.helpers import SECRET, clean_env
 
 HEAVY = ("github", "boto3", "botocore", "flask", "mangum", "a2wsgi", "click", "yaml")
+# Building classes costs a cold start too: the config, intents and results are
+# NamedTuples, so a ping or a skip never even imports dataclasses (~6 ms with inspect).
+HEAVY += ("dataclasses",)
 
 PROBE = textwrap.dedent(
     """
@@ -83,7 +86,7 @@ def test_an_http_ping_loads_the_web_stack_but_not_github_or_boto3() -> None:
         """
     )
     # click arrives with Flask (flask.cli imports it); the handler itself never does.
-    assert loaded["http"] == ["a2wsgi", "click", "flask", "mangum"]
+    assert loaded["http"] == ["a2wsgi", "click", "dataclasses", "flask", "mangum"]
 
 
 def test_ssm_mode_reads_no_parameter_and_loads_no_boto3_for_a_ping() -> None:
