@@ -222,3 +222,38 @@ def test_concurrent_deliveries_are_handled_in_parallel(
     assert [single_status] + [status for status, _ in answers] == [200] * 4
     assert together < 2 * single, f"3 deliveries took {together:.2f}s, one took {single:.2f}s"
     assert all(len(repo.pull_requests()) == 1 for repo in repos)
+
+
+def test_one_approval_moves_one_stage_even_with_commit_status_feedback(
+    sim: Simulator, app: SimApp, tmp_path: Path
+) -> None:
+    """gh-promotion's own "promoted" status is a success on the commit the next
+    promotion request starts from; GitHub sends it back as a `status` event,
+    which must not carry the commit on to the next stage."""
+    service = app_service(
+        sim, app, tmp_path, FEEDBACK_COMMIT_STATUS="true", FEEDBACK_CHECK_RUN="false"
+    )
+    try:
+        sim.set_webhook(service.base_url, SECRET)
+        repo = sim.create_repository(
+            f"{OWNER}/service-e2e-{next(_names)}",
+            custom_properties={"gitops-promotion-path": "main,staging,canary"},
+            branches=("main", "staging", "canary"),
+            history=2,
+        )
+        released = repo.branch_sha("canary")
+        head = repo.push("main", "one reviewed change")
+        sim.wait_for_webhooks(timeout=30)
+        (to_staging,) = repo.pull_requests()
+        repo.approve(to_staging["number"])
+        sim.wait_for_webhooks(timeout=30)
+        own = [d for d in sim.deliveries if d.event == "status" and d.payload["sha"] == head]
+        assert "success" in [d.payload["state"] for d in own]  # GitHub told us of our own status
+        assert all(d.status == 200 for d in sim.deliveries)
+        assert repo.branch_sha("staging") == head
+        assert repo.branch_sha("canary") == released  # no signal for canary yet
+        assert [(p["head"]["ref"], p["base"]["ref"]) for p in repo.pull_requests()] == [
+            ("staging", "canary")
+        ]
+    finally:
+        service.kill()
