@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from gh_promotion.simulator import views
+from gh_promotion.simulator import ci_events, views
 from gh_promotion.simulator.auth import Identity
 from gh_promotion.simulator.errors import ApiError, not_found
 from gh_promotion.simulator.model import CheckRun, Repository, next_id
@@ -105,6 +105,7 @@ def create(
         )
         _apply(run, body)
         repo.check_runs[run.id] = run
+        _complete_suite_if_done(world, repo, run, caller)
         return render(world, repo, run)
 
 
@@ -125,7 +126,40 @@ def update(
             )
         _validate(body, creating=False)
         _apply(run, body)
+        _complete_suite_if_done(world, repo, run, caller)
         return render(world, repo, run)
+
+
+# GitHub: "The check suite reports the highest priority check run conclusion".
+_CONCLUSION_PRIORITY = (
+    "action_required",
+    "cancelled",
+    "timed_out",
+    "failure",
+    "neutral",
+    "success",
+    "skipped",
+    "stale",
+)
+
+
+def _complete_suite_if_done(
+    world: World, repo: Repository, run: CheckRun, caller: Identity
+) -> None:
+    """Emit `check_suite` `completed` to the App once every run of its suite has completed,
+    as GitHub does. The latest run of each name counts, so an App that reports "pending"
+    then "success" under one name completes its suite with success."""
+    if run.status != "completed":
+        return
+    latest: dict[str, CheckRun] = {}
+    for other in sorted(repo.check_runs.values(), key=lambda r: r.id):
+        if other.suite_id == run.suite_id:
+            latest[other.name] = other
+    if any(r.status != "completed" for r in latest.values()):
+        return
+    conclusions = {r.conclusion for r in latest.values()}
+    conclusion = next((c for c in _CONCLUSION_PRIORITY if c in conclusions), "neutral")
+    ci_events.complete_check_suite(world, repo, run.sha, conclusion, run.app, caller.actor)
 
 
 def get(world: World, repo: Repository, run_id: int) -> dict[str, Any]:

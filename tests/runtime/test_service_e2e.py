@@ -224,15 +224,17 @@ def test_concurrent_deliveries_are_handled_in_parallel(
     assert all(len(repo.pull_requests()) == 1 for repo in repos)
 
 
-def test_one_approval_moves_one_stage_even_with_commit_status_feedback(
-    sim: Simulator, app: SimApp, tmp_path: Path
+@pytest.mark.parametrize("feedback", ["commit status", "check run"])
+def test_one_approval_moves_one_stage_whatever_github_echoes_back(
+    sim: Simulator, app: SimApp, tmp_path: Path, feedback: str
 ) -> None:
-    """gh-promotion's own "promoted" status is a success on the commit the next
-    promotion request starts from; GitHub sends it back as a `status` event,
-    which must not carry the commit on to the next stage."""
-    service = app_service(
-        sim, app, tmp_path, FEEDBACK_COMMIT_STATUS="true", FEEDBACK_CHECK_RUN="false"
-    )
+    """gh-promotion's "promoted" feedback is a success on the commit the next
+    promotion request starts from; GitHub sends it back (a `status` event, or
+    `check_suite` completed for the App's own suite), and that must not carry
+    the commit on to the next stage."""
+    statuses = feedback == "commit status"
+    env = {"FEEDBACK_COMMIT_STATUS": str(statuses), "FEEDBACK_CHECK_RUN": str(not statuses)}
+    service = app_service(sim, app, tmp_path, **env)
     try:
         sim.set_webhook(service.base_url, SECRET)
         repo = sim.create_repository(
@@ -247,8 +249,15 @@ def test_one_approval_moves_one_stage_even_with_commit_status_feedback(
         (to_staging,) = repo.pull_requests()
         repo.approve(to_staging["number"])
         sim.wait_for_webhooks(timeout=30)
-        own = [d for d in sim.deliveries if d.event == "status" and d.payload["sha"] == head]
-        assert "success" in [d.payload["state"] for d in own]  # GitHub told us of our own status
+        echoes = [
+            d.payload
+            for d in sim.deliveries
+            if (
+                d.event == "status" and d.payload["sha"] == head and d.payload["state"] == "success"
+            )
+            or (d.event == "check_suite" and d.payload["check_suite"]["conclusion"] == "success")
+        ]
+        assert echoes, "GitHub did not echo gh-promotion's own success back"
         assert all(d.status == 200 for d in sim.deliveries)
         assert repo.branch_sha("staging") == head
         assert repo.branch_sha("canary") == released  # no signal for canary yet

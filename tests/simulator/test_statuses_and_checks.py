@@ -157,3 +157,29 @@ def test_check_runs_filter_by_name(app_client, gh, repo):
     commit = gh.get_repo(repo.full_name).get_commit(sha)
     assert [r.name for r in commit.get_check_runs(check_name="b")] == ["b"]
     assert commit.get_check_runs().totalCount == 2
+
+
+def test_an_apps_suite_completes_when_its_runs_do_and_github_says_so(sim, app_client, repo):
+    """check_suite completed goes out once every run (the latest of each name) has
+    completed, with the highest-priority conclusion and the App that owns it."""
+    sha = repo.push("main", message="checked")
+    remote = app_client.get_repo(repo.full_name)
+    sim.wait_for_webhooks()
+    sim.clear_deliveries()
+
+    def completed_suites() -> list[dict]:
+        sim.wait_for_webhooks()
+        return [
+            d.payload["check_suite"]
+            for d in sim.deliveries
+            if d.event == "check_suite" and d.payload["check_suite"]["head_sha"] == sha
+        ]
+
+    lint = remote.create_check_run(name="lint", head_sha=sha, status="in_progress")
+    remote.create_check_run(name="build", head_sha=sha, status="completed", conclusion="neutral")
+    assert completed_suites() == []  # lint still runs
+    lint.edit(status="completed", conclusion="success")
+    (first,) = completed_suites()
+    assert first["conclusion"] == "neutral" and first["app"]["slug"] == "checker"
+    remote.create_check_run(name="build", head_sha=sha, status="completed", conclusion="success")
+    assert [s["conclusion"] for s in completed_suites()] == ["neutral", "success"]
