@@ -54,14 +54,7 @@ def _push_open(github: GitHub, repo: SimRepository) -> tuple[str, dict]:
 
 def _signal(kind: str) -> Next:
     def make(github: GitHub, repo: SimRepository) -> tuple[str, dict]:
-        pull = open_promotion(repo)
-        if kind == "pull_request_review":
-            return kind, github.review(repo, pull)
-        if kind == "status":
-            return kind, github.status(repo, pull)
-        if kind == "deployment_status":
-            return kind, github.deployment(repo, pull)
-        return kind, github.run(kind, repo, pull)
+        return github.signal(kind, repo, open_promotion(repo))
 
     return make
 

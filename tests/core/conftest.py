@@ -12,40 +12,26 @@ import pytest
 from gh_promotion.config.model import Config
 from gh_promotion.core import Delivery, Result, handle
 from gh_promotion.simulator import Simulator
-from tests.simulated_app import app_config
+from tests.simulated_app import OWNER, SimulatedGitHub
 
-OWNER = "octo"
 _names = itertools.count(1)
 
 
 @dataclass
-class GitHub:
-    sim: Any
-    app: Any
-    installation_id: int
-
-    def config(self, *, auth_mode: str = "app", **promotion: Any) -> Config:
-        return app_config(self.sim, self.app, auth_mode=auth_mode, **promotion)
-
+class GitHub(SimulatedGitHub):
     def deliver(self, event: str, payload: dict, config: Config | None = None) -> Result:
         if "installation" in payload:
             payload["installation"]["id"] = self.installation_id
         return handle(Delivery(event, str(uuid.uuid4()), payload), config or self.config())
 
-    def api_calls(self) -> list[tuple[str, str]]:
-        """Requests made with a repository token (the App's own token exchange excluded)."""
-        return [(r.method, r.path) for r in self.sim.requests if r.token_kind != "jwt"]
-
     def writes(self) -> list[tuple[str, str]]:
-        return [call for call in self.api_calls() if call[0] != "GET"]
+        return [call for call in self.calls() if call[0] != "GET"]
 
 
 @pytest.fixture(scope="module")
 def github():
     with Simulator() as sim:
-        app = sim.create_app(slug="gh-promotion")
-        installation_id = sim.install_app(app, OWNER)
-        yield GitHub(sim, app, installation_id)
+        yield GitHub.install(sim)
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def test_push_opens_one_promotion_request_in_one_request_plus_feedback(github, n
     )
     assert "staging" in pull["body"] and "2 of 4" in pull["body"]
     assert result.pull_request == pull["number"]
-    assert github.api_calls() == [
+    assert github.calls() == [
         ("POST", f"/repos/{repo.full_name}/pulls"),
         ("POST", f"/repos/{repo.full_name}/check-runs"),
     ]
@@ -87,7 +87,7 @@ def test_push_with_the_request_already_open_reports_pending_and_opens_no_second(
 
     assert result.status is Status.PENDING and "already open" in result.reason
     assert len(repo.pull_requests(state="open")) == 1
-    assert len(github.api_calls()) == 2  # the refused create, the feedback
+    assert len(github.calls()) == 2  # the refused create, the feedback
 
 
 @pytest.mark.parametrize("history", [3, 5000])
@@ -105,7 +105,7 @@ def test_missing_target_is_created_at_the_oldest_commit_in_constant_requests(
     assert staging is not None and repo.is_ancestor(staging, repo.branch_sha("main"))
     assert staging == oldest
     assert open_request(repo, "main")["base"]["ref"] == "staging"
-    assert len(github.api_calls()) == 6  # refused PR, 2 commit pages, ref, PR, feedback
+    assert len(github.calls()) == 6  # refused PR, 2 commit pages, ref, PR, feedback
 
 
 def test_missing_target_without_create_target_ref_fails_and_creates_nothing(github, new_repo):
@@ -166,7 +166,7 @@ def test_approval_of_the_head_fast_forwards_in_one_write_plus_feedback(github, p
     )
     assert result.status is Status.PROMOTED, result.reason
     assert repo.branch_sha("staging") == pull["head"]["sha"]
-    assert github.api_calls() == [
+    assert github.calls() == [
         ("PATCH", f"/repos/{repo.full_name}/git/refs/heads/staging"),
         ("POST", f"/repos/{repo.full_name}/check-runs"),
     ]
@@ -186,7 +186,7 @@ def test_approval_of_an_older_commit_moves_nothing(github, promotion):
     )
     result = github.deliver("pull_request_review", payload)
     assert result.status is Status.SKIPPED
-    assert repo.branch_sha("staging") == before and github.api_calls() == []
+    assert repo.branch_sha("staging") == before and github.calls() == []
 
 
 @pytest.mark.parametrize("event", ["check_suite", "workflow_run"])
@@ -203,10 +203,10 @@ def test_green_run_naming_the_request_fast_forwards_in_one_write(github, promoti
     result = github.deliver(event, payload)
     assert result.status is Status.PROMOTED, result.reason
     assert repo.branch_sha("staging") == pull["head"]["sha"]
-    assert [c for c in github.api_calls() if c[0] == "PATCH"] == [
+    assert [c for c in github.calls() if c[0] == "PATCH"] == [
         ("PATCH", f"/repos/{repo.full_name}/git/refs/heads/staging")
     ]
-    assert len(github.api_calls()) == 2
+    assert len(github.calls()) == 2
 
 
 def test_green_run_without_listed_requests_finds_them_by_sha(github, promotion):
@@ -226,7 +226,7 @@ def test_success_status_fast_forwards_in_two_requests_plus_feedback(github, prom
     result = github.deliver("status", payload)
     assert result.status is Status.PROMOTED, result.reason
     assert repo.branch_sha("staging") == sha
-    assert len(github.api_calls()) == 3
+    assert len(github.calls()) == 3
 
 
 def test_successful_deployment_fast_forwards(github, promotion):
@@ -238,7 +238,7 @@ def test_successful_deployment_fast_forwards(github, promotion):
     )
     assert result.status is Status.PROMOTED, result.reason
     assert repo.branch_sha("staging") == sha
-    assert len(github.api_calls()) == 3
+    assert len(github.calls()) == 3
 
 
 def test_a_status_for_a_commit_that_is_no_longer_the_head_moves_nothing(github, promotion):
@@ -302,7 +302,7 @@ def test_drafts_wait_for_ready_for_review(github, new_repo):
     )
     assert green.status is Status.SKIPPED and "draft" in green.reason
     assert repo.branch_sha("staging") == before
-    assert github.api_calls() == [("GET", f"/repos/{repo.full_name}/pulls/{pull['number']}")]
+    assert github.calls() == [("GET", f"/repos/{repo.full_name}/pulls/{pull['number']}")]
 
     ready = github.deliver(
         "pull_request",
@@ -464,7 +464,7 @@ def test_dry_run_push_plans_the_pull_request_without_opening_it(github, new_repo
         ("create_pull_request", "planned"),
         ("create_check_run", "planned"),
     ]
-    assert repo.pull_requests(state="open") == [] and github.api_calls() == []
+    assert repo.pull_requests(state="open") == [] and github.calls() == []
 
 
 def test_check_run_output_draws_the_path_and_explains(github, promotion):
@@ -525,6 +525,6 @@ def test_its_own_check_suite_completing_is_no_signal_but_another_apps_is(github,
     result = github.deliver("check_suite", payload)
     if own:
         assert result.status is Status.SKIPPED and "own feedback" in result.reason
-        assert repo.branch_sha("staging") != sha and github.api_calls() == []
+        assert repo.branch_sha("staging") != sha and github.calls() == []
     else:
         assert result.status is Status.PROMOTED and repo.branch_sha("staging") == sha

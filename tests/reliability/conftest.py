@@ -8,7 +8,6 @@ scan at the end reads every line the product can write. In-process log records
 
 from __future__ import annotations
 
-import itertools
 import logging
 import uuid
 from collections.abc import Iterator
@@ -20,17 +19,12 @@ import pytest
 
 from gh_promotion.config.model import Config
 from gh_promotion.core import Delivery, Result, handle
-from gh_promotion.simulator import SimRepository, Simulator
-from tests import payloads
+from gh_promotion.simulator import Simulator
 from tests.runtime.helpers import ServiceProcess, clean_env, http, signed
-from tests.simulated_app import CASCADE_ROLLBACK, app_config
+from tests.simulated_app import SimulatedGitHub, open_promotion  # noqa: F401  (re-exported)
 
-OWNER = "octo"
-PATH = "main,staging,canary,production"
-PROPS = {"gitops-promotion-path": PATH}
 SECRET = "reliability-webhook-secret-7f3a9c"
 BODY_LIMIT = 256 * 1024
-_names = itertools.count(1)
 
 
 class Captured(logging.Handler):
@@ -46,25 +40,13 @@ class Captured(logging.Handler):
 
 
 @dataclass
-class GitHub:
-    sim: Simulator
-    app: Any
-    installation_id: int
+class GitHub(SimulatedGitHub):
     service: ServiceProcess | None = None
     personal_token: str = ""
     in_process_logs: list[str] = field(default_factory=list)
 
-    def config(self, *, rollback: bool = False) -> Config:
-        extra = {"rollback": CASCADE_ROLLBACK} if rollback else {}
-        return app_config(self.sim, self.app, webhook_secret=SECRET, **extra)
-
-    def new_repo(self, history: int = 2, staging: bool = True) -> SimRepository:
-        repo = self.sim.create_repository(
-            f"{OWNER}/rel{next(_names)}", custom_properties=dict(PROPS), history=history
-        )
-        if staging:
-            repo.create_branch("staging", repo.branch_sha("main"))
-        return repo
+    def config(self, *, rollback: bool = False, **settings: Any) -> Config:
+        return super().config(rollback=rollback, webhook_secret=SECRET, **settings)
 
     # -- deliveries --------------------------------------------------------------------
 
@@ -80,75 +62,6 @@ class GitHub:
         status, answer, _ = http("POST", self.service.base_url, body, headers, timeout=60)
         return status, answer
 
-    # -- payloads for this installation ------------------------------------------------
-
-    def push(self, repo: SimRepository, branch: str, sha: str | None = None) -> dict:
-        return payloads.push(
-            repo.full_name,
-            branch,
-            sha or repo.branch_sha(branch),
-            properties=PROPS,
-            installation_id=self.installation_id,
-        )
-
-    def review(self, repo: SimRepository, pull: dict) -> dict:
-        return payloads.review(
-            repo.full_name,
-            webhook_pull(repo, pull),
-            properties=PROPS,
-            installation_id=self.installation_id,
-        )
-
-    def ready(self, repo: SimRepository, pull: dict) -> dict:
-        return payloads.pull_request(
-            "ready_for_review",
-            repo.full_name,
-            webhook_pull(repo, pull),
-            properties=PROPS,
-            installation_id=self.installation_id,
-        )
-
-    def run(self, event: str, repo: SimRepository, pull: dict) -> dict:
-        return getattr(payloads, event)(
-            repo.full_name,
-            pull["head"]["sha"],
-            head_branch=pull["head"]["ref"],
-            pulls=[webhook_pull(repo, pull)],
-            properties=PROPS,
-            installation_id=self.installation_id,
-        )
-
-    def status(self, repo: SimRepository, pull: dict) -> dict:
-        sha = pull["head"]["sha"]
-        return payloads.status(
-            repo.full_name,
-            sha,
-            branches={pull["head"]["ref"]: sha},
-            properties=PROPS,
-            installation_id=self.installation_id,
-        )
-
-    def deployment(self, repo: SimRepository, pull: dict) -> dict:
-        return payloads.deployment_status(
-            repo.full_name,
-            pull["head"]["ref"],
-            pull["head"]["sha"],
-            properties=PROPS,
-            installation_id=self.installation_id,
-        )
-
-    def signal(self, kind: str, repo: SimRepository, pull: dict) -> tuple[str, dict]:
-        """A success signal of ``kind`` for the promotion request ``pull``."""
-        if kind == "pull_request_review":
-            return kind, self.review(repo, pull)
-        if kind == "pull_request":
-            return kind, self.ready(repo, pull)
-        if kind == "status":
-            return kind, self.status(repo, pull)
-        if kind == "deployment_status":
-            return kind, self.deployment(repo, pull)
-        return kind, self.run(kind, repo, pull)
-
 
 SIGNALS = (
     "pull_request_review",
@@ -158,16 +71,6 @@ SIGNALS = (
     "deployment_status",
     "pull_request",
 )
-
-
-def webhook_pull(repo: SimRepository, pull: dict) -> dict:
-    return payloads.from_api_pull(repo.full_name, pull)
-
-
-def open_promotion(repo: SimRepository) -> dict:
-    """main one commit ahead of staging, its promotion request open (as the API shows it)."""
-    repo.push("main", message="to promote")
-    return repo.pull_request(repo.open_pull_request("main", "staging", title="Promote"))
 
 
 @pytest.fixture(scope="session")
@@ -184,8 +87,8 @@ def captured_logs() -> Iterator[Captured]:
 @pytest.fixture(scope="session")
 def github(tmp_path_factory: pytest.TempPathFactory, captured_logs: Captured) -> Iterator[GitHub]:
     with Simulator() as sim:
-        app = sim.create_app(slug="gh-promotion")
-        world = GitHub(sim, app, sim.install_app(app, OWNER))
+        world = GitHub.install(sim)
+        app = world.app
         world.personal_token = sim.create_personal_token()
         world.in_process_logs = captured_logs.lines
         env = clean_env(
