@@ -8,6 +8,7 @@ from __future__ import annotations
 from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.core.errors import BadDelivery, GitHubUnavailable, UnsupportedEvent
+from gh_promotion.core.handler import handle_delivery
 from gh_promotion.core.result import Result, Status, Write
 
 __all__ = [
@@ -29,6 +30,4 @@ def handle(delivery: Delivery, config: Config) -> Result:
     sent, :class:`UnsupportedEvent` (400) for an event name outside the
     supported set, :class:`GitHubUnavailable` (5xx) when GitHub kept failing.
     """
-    from gh_promotion.core.handler import handle_delivery  # stub until the core lands
-
     return handle_delivery(delivery, config)
