@@ -24,7 +24,7 @@ from bench.processes import Run, base_env, import_times, run_python
 from bench.report import Section, Table
 from bench.stats import median, mib, ms, ratio, times
 from bench.world import GitHub
-from gh_promotion.intake import sign
+from tests.runtime.helpers import signed
 from tests.runtime.lambda_events import eventbridge, http_api_v2
 
 SECRET = SSM_WEBHOOK_SECRET  # one secret, so HTTP events verify in token and ssm modes
@@ -85,15 +85,7 @@ def as_eventbridge(payload: dict, event: str = "push") -> dict:
 
 
 def as_http(payload: dict, event: str = "push") -> dict:
-    body = json.dumps(payload).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "GitHub-Hookshot/bench",
-        "X-GitHub-Event": event,
-        "X-GitHub-Delivery": str(uuid.uuid4()),
-        "X-Hub-Signature-256": sign(body, SECRET),
-    }
-    return http_api_v2(headers, body)
+    return http_api_v2(*signed(event, payload, secret=SECRET))
 
 
 def build_cases(github: GitHub, ssm_env: dict[str, str] | None) -> list[Case]:

@@ -6,28 +6,17 @@ import base64
 import http.client
 import json
 import time
-import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-from gh_promotion.intake import sign
+from tests.runtime.helpers import signed as signed_as_github
 
 SECRET = "bench webhook secret"
 
 
-def signed(
-    event: str, payload: dict[str, Any], secret: str = SECRET
-) -> tuple[dict[str, str], bytes]:
-    body = json.dumps(payload).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "GitHub-Hookshot/bench",
-        "X-GitHub-Event": event,
-        "X-GitHub-Delivery": str(uuid.uuid4()),
-        "X-GitHub-Hook-ID": "1",
-        "X-Hub-Signature-256": sign(body, secret),
-    }
-    return headers, body
+def signed(event: str, payload: dict[str, Any], secret: str = SECRET) -> tuple[dict, bytes]:
+    """Headers and body as GitHub's sender makes them, signed with the bench's secret."""
+    return signed_as_github(event, payload, secret=secret)
 
 
 def load_request(event: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import copy
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from gh_promotion.intake import sign
+from tests.runtime.helpers import signed as signed_as_github
 
 ZERO_SHA = "0" * 40
 WRONG_TYPES: dict[str, Any] = {
@@ -53,13 +53,7 @@ class Good:
 def headers_for(
     event: str, body: bytes, secret: str, content_type: str = "application/json"
 ) -> dict[str, str]:
-    return {
-        "Content-Type": content_type,
-        "User-Agent": "GitHub-Hookshot/reliability",
-        "X-GitHub-Event": event,
-        "X-GitHub-Delivery": str(uuid.uuid4()),
-        "X-Hub-Signature-256": sign(body, secret),
-    }
+    return signed_as_github(event, body, secret=secret, content_type=content_type)[0]
 
 
 def signed(name: str, event: str, body: bytes, secret: str, **kw: Any) -> BadRequest:
