@@ -3,44 +3,16 @@ through ``gh-promotion lambda event|http``, promoting through the simulator's AP
 
 from __future__ import annotations
 
-import itertools
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from gh_promotion.simulator import SimApp, SimRepository, Simulator
 from tests.runtime import lambda_events
+from tests.runtime.conftest import new_repository
 from tests.runtime.helpers import SECRET, clean_env, signed
-
-OWNER = "octo"
-_names = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[Simulator]:
-    with Simulator() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def app(sim: Simulator) -> SimApp:
-    github_app = sim.create_app(slug="gh-promotion")
-    sim.install_app(github_app, OWNER)
-    return github_app
-
-
-def new_repository(sim: Simulator) -> SimRepository:
-    return sim.create_repository(
-        f"{OWNER}/lambda-e2e-{next(_names)}",
-        custom_properties={"gitops-promotion-path": "main,staging"},
-        branches=("main", "staging"),
-        history=2,
-    )
 
 
 def last_push_payload(sim: Simulator, repo: SimRepository) -> dict[str, Any]:

@@ -4,7 +4,6 @@ simulator's REST API — authenticated as a GitHub App, from the config or from 
 
 from __future__ import annotations
 
-import itertools
 import json
 import signal
 import socket
@@ -16,27 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from gh_promotion.simulator import SimApp, SimRepository, Simulator
+from gh_promotion.simulator import SimApp, Simulator
 from tests.moto_server import MotoServer
 from tests.payloads import example
+from tests.runtime.conftest import new_repository
 from tests.runtime.helpers import SECRET, ServiceProcess, clean_env, http, signed
 from tests.runtime.test_service import _refusals
-
-OWNER = "octo"
-_names = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[Simulator]:
-    with Simulator() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def app(sim: Simulator) -> SimApp:
-    github_app = sim.create_app(slug="gh-promotion", webhook_secret=SECRET)
-    sim.install_app(github_app, OWNER)
-    return github_app
 
 
 @pytest.fixture(autouse=True)
@@ -47,15 +31,6 @@ def clean_simulator(sim: Simulator) -> Iterator[None]:
     sim.wait_for_webhooks(timeout=30)
     sim.clear_deliveries()
     sim.clear_requests()
-
-
-def new_repository(sim: Simulator) -> SimRepository:
-    return sim.create_repository(
-        f"{OWNER}/service-e2e-{next(_names)}",
-        custom_properties={"gitops-promotion-path": "main,staging"},
-        branches=("main", "staging"),
-        history=2,
-    )
 
 
 def app_service(sim: Simulator, app: SimApp, tmp_path: Path, **env: str) -> ServiceProcess:
@@ -237,12 +212,7 @@ def test_one_approval_moves_one_stage_whatever_github_echoes_back(
     service = app_service(sim, app, tmp_path, **env)
     try:
         sim.set_webhook(service.base_url, SECRET)
-        repo = sim.create_repository(
-            f"{OWNER}/service-e2e-{next(_names)}",
-            custom_properties={"gitops-promotion-path": "main,staging,canary"},
-            branches=("main", "staging", "canary"),
-            history=2,
-        )
+        repo = new_repository(sim, "main,staging,canary")
         released = repo.branch_sha("canary")
         head = repo.push("main", "one reviewed change")
         sim.wait_for_webhooks(timeout=30)
