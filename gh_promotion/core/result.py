@@ -17,6 +17,10 @@ class Status(str, enum.Enum):
     PONG = "pong"  # answer to GitHub's ping
 
 
+# Outcomes a person must look at: exit status 1 for a local invoke.
+NEEDS_A_PERSON = frozenset((Status.FAILED, Status.REJECTED))
+
+
 class Write(NamedTuple):
     """One GitHub write, made or (in a dry run) planned."""
 
@@ -43,7 +47,7 @@ class Result(NamedTuple):
     @property
     def ok(self) -> bool:
         """False only for outcomes a person must look at (exit status 1 locally)."""
-        return self.status not in (Status.FAILED, Status.REJECTED)
+        return self.status not in NEEDS_A_PERSON
 
     def to_dict(self) -> dict[str, Any]:
         data = self._asdict()

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from gh_promotion.config.model import Config
-from gh_promotion.core.result import Status
+from gh_promotion.core.result import NEEDS_A_PERSON
 
 EXIT_HANDLED, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 KINDS = ("http", "event")
-FAILED_STATUSES = frozenset((Status.FAILED.value, Status.REJECTED.value))
+FAILED_STATUSES = frozenset(status.value for status in NEEDS_A_PERSON)
 RUNTIME_API_VARIABLE = "AWS_LAMBDA_RUNTIME_API"
 
 
