@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from gh_promotion.config.model import Config, Secret
+from gh_promotion.core.feedback import use_check_runs
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,7 @@ def startup_warnings(config: Config) -> list[str]:
             "--insecure-skip-signature: webhook signatures are NOT checked; "
             "anyone who can reach this endpoint can trigger promotions"
         )
-    feedback = config.promotion.feedback
-    if config.github.auth_mode == "token" and feedback.check_run.enabled:
+    if config.promotion.feedback.check_run.enabled and not use_check_runs(config):
         warnings.append(
             "check-run feedback needs a GitHub App (a token cannot create check runs): "
             "commit statuses are used instead"
