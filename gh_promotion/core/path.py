@@ -46,13 +46,15 @@ def promotion_path(repository: Mapping[str, Any], config: PromotionConfig) -> Pr
 
     The property (``promotion.dynamicPromotion.key``) is either a comma-separated
     string or a multi-select list; spaces, empty entries and a trailing comma are
-    dropped. A path needs at least two stages to promote anything, so a property
-    naming fewer falls back to the default too.
+    dropped. A property naming one stage is that repository's whole path, as in
+    the Go tool: nothing is promoted from it, and only its rollback applies —
+    falling back to the default path would open pull requests to branches the
+    repository left out. Only a missing or empty property means the default.
     """
     dynamic = config.dynamic_promotion
     if dynamic.enabled:
         stages = _stages_from(custom_properties(repository).get(dynamic.key))
-        if len(stages) >= 2:
+        if stages:
             return PromotionPath(stages)
     return PromotionPath(tuple(config.default_stages))
 

@@ -43,7 +43,10 @@ def with_promotion(**changes) -> Config:
         (["main", "refs/heads/qa", "prod"], ("main", "qa", "prod")),
         ("", ("main", "staging", "canary", "production")),
         (None, ("main", "staging", "canary", "production")),
-        ("main", ("main", "staging", "canary", "production")),  # one stage promotes nothing
+        ("main", ("main",)),  # the whole path: nothing is promoted (the Go tool agrees)
+        (["main"], ("main",)),
+        (" , ,", ("main", "staging", "canary", "production")),  # empty after cleaning
+        ([], ("main", "staging", "canary", "production")),
     ],
 )
 def test_path_comes_from_the_custom_property_string_or_list(value, stages):

@@ -380,6 +380,26 @@ def test_a_rollback_failing_midway_says_which_stages_moved(github, released):
     assert repo.branch_sha("production") == target and repo.branch_sha("canary") == production
 
 
+@pytest.mark.parametrize("path", ["main", ["main"]])
+def test_a_single_stage_path_promotes_nothing_and_rolls_its_stage_back(github, new_repo, path):
+    """The Go tool's ``valid_dynamic_promoter_single_stage``: a repository whose path is
+    only ``main`` gets no pull request to ``staging``, a branch it left out."""
+    props = {"gitops-promotion-path": path}
+    repo = new_repo(path, history=3)
+    head = repo.branch_sha("main")
+    github.sim.clear_requests()
+
+    result = push(github, repo, "main", rollback_config(github), props=props)
+
+    assert result.status is Status.SKIPPED and "last stage" in result.reason
+    assert github.calls() == [] and repo.branch_sha("staging") is None
+    target = older(repo, head)
+    repo.set_branch("rollback-main", target)
+    rolled = push(github, repo, "rollback-main", rollback_config(github), props=props)
+    assert rolled.status is Status.ROLLED_BACK, rolled.reason
+    assert repo.branch_sha("main") == target
+
+
 # -- dry run, feedback, redelivery, GitHub failures ----------------------------------------
 
 
