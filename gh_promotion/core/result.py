@@ -26,7 +26,7 @@ class Write(NamedTuple):
 
     action: str  # e.g. "create_pull_request", "update_ref", "create_check_run"
     target: str  # what it acts on: a ref, "owner/repo#12", a sha
-    outcome: str  # "done", "planned", "refused", "failed"
+    outcome: str  # "done", "planned", "refused" (in a dry run: would be), "failed"
     detail: str = ""
     duration_ms: float = 0.0
 

@@ -8,7 +8,11 @@ on paths where we need nothing from it.
 
 Writes are recorded as :class:`~gh_promotion.core.result.Write` entries. In a dry
 run they are recorded as planned and not sent, which is all ``--dry-run`` is:
-the core runs the same code either way.
+the core runs the same code either way. A write whose answer steers the core
+(opening a pull request: refused when its base is missing, when one is already
+open, when there is nothing to promote; a fast-forward: refused when the
+target has commits the head has not) is predicted from reads, so that a dry
+run takes the same path and lists the same writes as the real run.
 """
 
 from __future__ import annotations
@@ -23,7 +27,15 @@ from urllib.parse import quote
 
 from gh_promotion.core.errors import GitHubUnavailable
 from gh_promotion.core.result import Write
-from gh_promotion.gateway.errors import GitHubRefusal, classify
+from gh_promotion.gateway.errors import (
+    BranchMissing,
+    GitHubRefusal,
+    NoCommitsBetween,
+    NotFastForward,
+    NotFound,
+    PullRequestExists,
+    classify,
+)
 
 PULLS_PER_PAGE = 100
 
@@ -69,6 +81,7 @@ class RepositoryGateway:
         self.name = name
         self.dry_run = dry_run
         self.writes: list[Write] = []
+        self._planned_branches: dict[str, str] = {}  # dry run: branch → sha it would be created at
         self._base = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
 
     # -- reads -------------------------------------------------------------
@@ -117,6 +130,8 @@ class RepositoryGateway:
         self, head: str, base: str, title: str, body: str, *, draft: bool
     ) -> int | None:
         """Open a pull request; its number, or None in a dry run."""
+        if self.dry_run:
+            self._refuse_as_github_would(head, base)
         data = self._write(
             "create_pull_request",
             f"{head}→{base}",
@@ -128,10 +143,14 @@ class RepositoryGateway:
 
     def create_branch(self, branch: str, sha: str) -> None:
         body = {"ref": f"refs/heads/{branch}", "sha": sha}
+        if self.dry_run:
+            self._planned_branches[branch] = sha
         self._write("create_branch", branch, "POST", f"{self._base}/git/refs", body, sha)
 
     def fast_forward(self, branch: str, sha: str) -> None:
         """Move ``branch`` to ``sha`` only if that is a fast-forward (GitHub checks)."""
+        if self.dry_run:
+            self._refuse_unless_fast_forward(branch, sha)
         self._update_ref("fast_forward", branch, sha, force=False)
 
     def force_update(self, branch: str, sha: str) -> None:
@@ -155,6 +174,40 @@ class RepositoryGateway:
     def create_commit_status(self, sha: str, state: str, context: str, description: str) -> None:
         body = {"state": state, "context": context, "description": description}
         self._write("create_commit_status", context, "POST", f"{self._base}/statuses/{sha}", body)
+
+    def _refuse_as_github_would(self, head: str, base: str) -> None:
+        """Raise (and record) the refusal GitHub would answer opening ``head → base`` with.
+
+        GitHub checks, in this order, that both branches exist, that no such pull
+        request is open and that there are commits between them. A dry run reads
+        the same facts (a compare and a list of open pull requests) — a branch
+        this dry run planned to create counts as existing at its planned sha.
+        """
+        try:
+            comparison = self.compare(self._planned_branches.get(base, base), head)
+        except NotFound:
+            refusal: GitHubRefusal = BranchMissing(f"{base} or {head} does not exist")
+        else:
+            if self.open_pull_requests(head=head, base=base):
+                refusal = PullRequestExists(f"A pull request already exists for {head}→{base}.")
+            elif comparison.ahead_by == 0:
+                refusal = NoCommitsBetween(f"No commits between {base} and {head}")
+            else:
+                return
+        self.writes.append(
+            Write("create_pull_request", f"{head}→{base}", "refused", refusal.message)
+        )
+        raise refusal
+
+    def _refuse_unless_fast_forward(self, branch: str, sha: str) -> None:
+        """Raise (and record) GitHub's "not a fast forward" when ``branch`` has commits
+        ``sha`` does not. (Branch protection is not predicted: a dry run says promoted
+        where the real run may be blocked.)"""
+        comparison = self.compare(branch, sha)
+        if comparison.behind_by > 0:
+            refusal = NotFastForward("Update is not a fast forward")
+            self.writes.append(Write("fast_forward", branch, "refused", refusal.message))
+            raise refusal
 
     # -- plumbing ----------------------------------------------------------
 

@@ -473,18 +473,84 @@ def test_github_that_keeps_failing_is_an_error_for_redelivery(github, promotion)
     github.sim.clear_faults()
 
 
-def test_dry_run_push_plans_the_pull_request_without_opening_it(github, new_repo):
-    repo = new_repo(PATH)
+def _opening(repo):
     repo.create_branch("staging", repo.branch_sha("main"))
     repo.push("main")
+    return "push", "main"
+
+
+def _already_open(repo):
+    _opening(repo)
+    repo.open_pull_request("main", "staging", title="Promote main to staging")
+    repo.push("main")
+    return "push", "main"
+
+
+def _target_missing(repo):
+    return "push", "main"
+
+
+def _nothing_to_promote(repo):
+    repo.create_branch("staging", repo.branch_sha("main"))
+    return "push", "main"
+
+
+def _approved(repo):
+    _opening(repo)
+    repo.open_pull_request("main", "staging", title="Promote main to staging")
+    return "pull_request_review", "main"
+
+
+def _diverged(repo):
+    _approved(repo)
+    repo.push("staging", message="hotfix on staging")
+    return "pull_request_review", "main"
+
+
+def _rollback(repo):
+    for stage in ("staging", "canary", "production"):
+        repo.create_branch(stage, repo.branch_sha("main"))
+    repo.set_branch("rollback-production", older(repo, repo.branch_sha("main")))
+    return "push", "rollback-production"
+
+
+@pytest.mark.parametrize(
+    ("history", "situation"),
+    [
+        (2, _opening),
+        (2, _already_open),
+        (3, _target_missing),
+        (1, _target_missing),  # created at main's only commit: then nothing to promote
+        (2, _nothing_to_promote),
+        (2, _approved),
+        (2, _diverged),
+        (3, _rollback),
+    ],
+)
+def test_a_dry_run_lists_the_writes_the_real_run_makes(github, new_repo, history, situation):
+    repo = new_repo(PATH, history=history)
+    event, branch = situation(repo)
+    config = rollback_config(github)
+
+    def deliver(dry_run: bool):
+        settings = config._replace(promotion=config.promotion._replace(dry_run=dry_run))
+        if event == "push":
+            return push(github, repo, branch, settings)
+        payload = payloads.review(
+            repo.full_name, webhook_pull(repo, open_request(repo, branch)), properties=PROPS
+        )
+        return github.deliver(event, payload, settings)
+
     github.sim.clear_requests()
-    result = push(github, repo, "main", github.config(dry_run=True))
-    assert result.status is Status.PENDING and result.reason.startswith("would open")
-    assert [(w.action, w.outcome) for w in result.writes] == [
-        ("create_pull_request", "planned"),
-        ("create_check_run", "planned"),
+    planned = deliver(dry_run=True)
+    assert github.writes() == [], "a dry run wrote to GitHub"
+    made = deliver(dry_run=False)
+
+    assert [(w.action, w.target) for w in planned.writes] == [
+        (w.action, w.target) for w in made.writes
     ]
-    assert repo.pull_requests(state="open") == [] and github.calls() == []
+    assert made.writes and planned.status is made.status, (planned.reason, made.reason)
+    assert {w.outcome for w in planned.writes} <= {"planned", "refused"}
 
 
 def test_check_run_output_draws_the_path_and_explains(github, promotion):
