@@ -117,7 +117,28 @@ def decide_pull_request(payload: Mapping[str, Any], repo: Repo, config: Config) 
         return FastForward(repo, (request._replace(draft=False),), signal="ready for review")
     if request.draft:
         return _skip_draft(request)
+    if action in ("opened", "synchronize") and "push" in config.promotion.events:
+        return _reported_by_the_push(request)
     return MarkPending(repo, request)
+
+
+def _reported_by_the_push(request: PromotionRequest) -> Skip:
+    """A promotion request is opened or updated by a push to its source stage, and
+    that push's delivery already wrote the pending feedback on this head (it opened
+    the request, or found it open): a second would only repeat it.
+
+    Why the push and not this event: the push comes first, knows it opened the
+    request, covers drafts and Apps not subscribed to pull requests, and skipping
+    here costs no GitHub request — telling the App's own pull requests apart by
+    their author would need the App's slug (a request) and misses token auth.
+    ``reopened`` has no push behind it, so it still reports.
+    """
+    return Skip(
+        f"#{request.number}'s push to {request.source} reported it pending",
+        source=request.source,
+        target=request.target,
+        sha=request.head_sha,
+    )
 
 
 @on("pull_request_review")

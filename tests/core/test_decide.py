@@ -121,11 +121,20 @@ def promotion_pull(**kwargs) -> dict:
     return payloads.pull(REPO, 7, "main", "staging", SHA, **kwargs)
 
 
-@pytest.mark.parametrize("action", ["opened", "reopened", "synchronize"])
-def test_an_opened_or_updated_promotion_request_is_marked_pending(action):
-    intent = intent_of("pull_request", payloads.pull_request(action, REPO, promotion_pull()))
+def test_a_reopened_promotion_request_is_marked_pending():
+    intent = intent_of("pull_request", payloads.pull_request("reopened", REPO, promotion_pull()))
     assert isinstance(intent, MarkPending)
     assert (intent.request.number, intent.request.head_sha) == (7, SHA)
+
+
+@pytest.mark.parametrize("action", ["opened", "synchronize"])
+def test_an_opened_or_updated_request_was_reported_pending_by_its_push(action):
+    payload = payloads.pull_request(action, REPO, promotion_pull())
+    skipped = intent_of("pull_request", payload)
+    assert isinstance(skipped, Skip) and "push to main reported it pending" in skipped.reason
+    without_pushes = with_promotion(events=("pull_request", "pull_request_review"))
+    intent = intent_of("pull_request", payload, without_pushes)
+    assert isinstance(intent, MarkPending) and intent.request.head_sha == SHA
 
 
 def test_ready_for_review_is_a_signal_to_fast_forward():

@@ -144,6 +144,35 @@ def test_list_valued_path_property(github, new_repo):
     assert open_request(repo, "dev")["base"]["ref"] == "prod"
 
 
+def test_a_push_and_the_pull_request_events_it_causes_leave_one_pending_run(github, new_repo):
+    """GitHub answers the push's new pull request with ``pull_request opened`` (and a
+    later push with ``synchronize``): delivered as GitHub sends them, one pending
+    check run per head, and the pull request events cost no request."""
+    repo = new_repo(PATH)
+    repo.create_branch("staging", repo.branch_sha("main"))
+
+    def deliver_what_github_sent(event: str) -> list:
+        github.sim.wait_for_webhooks()
+        sent = [
+            d
+            for d in github.sim.deliveries
+            if d.event == event and d.payload["repository"]["full_name"] == repo.full_name
+        ]
+        return [github.deliver(d.event, d.payload) for d in sent]
+
+    for update in ("opened", "synchronize"):
+        github.sim.wait_for_webhooks()
+        github.sim.clear_deliveries()
+        head = repo.push("main", message=update)
+        (pushed,) = deliver_what_github_sent("push")
+        assert pushed.status is Status.PENDING, pushed.reason
+        github.sim.clear_requests()
+        (followed,) = deliver_what_github_sent("pull_request")
+        assert followed.status is Status.SKIPPED and github.calls() == []
+        runs = [(r["name"], r["conclusion"]) for r in repo.check_runs(head)]
+        assert runs == [("main→staging", "neutral")]
+
+
 # -- fast-forward signals --------------------------------------------------------------
 
 
