@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 from gh_promotion.config.model import SUPPORTED_EVENTS, Config
@@ -11,12 +10,9 @@ from gh_promotion.core.errors import BadDelivery, UnsupportedEvent
 from gh_promotion.core.intents import Intent, Skip
 from gh_promotion.core.result import Result, Status
 
-log = logging.getLogger(__name__)
-
 
 def handle_delivery(delivery: Delivery, config: Config) -> Result:
     result = _handle(delivery, config)
-    log.info("%s: %s", result.status.value, result.reason)
     return result._replace(
         event=delivery.event,
         delivery_id=delivery.delivery_id,

@@ -36,6 +36,7 @@ from gh_promotion.gateway.errors import (
     PullRequestExists,
     classify,
 )
+from gh_promotion.gateway.tally import count_request
 
 PULLS_PER_PAGE = 100
 
@@ -265,6 +266,7 @@ def call_github(request: Callable[[], Any], what: str) -> Any:
     import requests
     from github import GithubException, RateLimitExceededException
 
+    count_request()
     try:
         return request()
     except RateLimitExceededException as error:

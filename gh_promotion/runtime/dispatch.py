@@ -19,13 +19,23 @@ from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.core.errors import BadDelivery, GitHubUnavailable
 from gh_promotion.core.result import Result, Status
+from gh_promotion.gateway.tally import counting_requests
 from gh_promotion.log import delivery_context
+from gh_promotion.runtime.duplicates import DeliveryLedger, Entry
 
 logger = logging.getLogger(__name__)
+# One line per delivery is wanted at every verbosity, as the access log is.
+delivery_log = logging.getLogger("gh_promotion.delivery")
+delivery_log.setLevel(logging.INFO)
 
 GITHUB_UNAVAILABLE_STATUS = 502  # GitHub, our upstream, kept failing: retry later
 INTERNAL_ERROR_STATUS = 500
 CREDENTIALS_UNAVAILABLE_STATUS = 503  # our SSM parameter, not the sender, is at fault
+STILL_HANDLED_STATUS = 202  # a copy: the first copy, still running, will do the work
+# How long a copy waits for the first: within GitHub's 10-second webhook timeout.
+DUPLICATE_WAIT_SECONDS = 8.0
+
+_ledger = DeliveryLedger()
 
 
 class Answer(NamedTuple):
@@ -46,41 +56,116 @@ def process(delivery: Delivery, config: Config) -> Result:
     with delivery_context(delivery.delivery_id, delivery.event, delivery.repository):
         result = core.handle(delivery, config)
         duration_ms = (time.perf_counter() - started) * 1000
-        logger.info(
-            "delivery %s (%s) → %s: %s in %.1f ms",
-            delivery.delivery_id,
-            delivery.event,
-            result.status.value,
-            result.reason,
-            duration_ms,
-        )
         _maybe_upload_report(delivery, result, config, received_at, duration_ms)
     return result
 
 
 def answer(delivery: Delivery, config: Config) -> Answer:
-    """:func:`process`, with every exception turned into the status a sender should see.
+    """:func:`process`, once per delivery id, with every exception turned into the
+    status a sender should see, and the delivery's one log line.
+
+    A copy of a delivery this process is handling, or handled in the last few
+    minutes, is answered from the first copy's answer with ``duplicate_of``
+    and no GitHub request (:mod:`gh_promotion.runtime.duplicates`).
+    """
+    started = time.perf_counter()
+    key = (delivery.delivery_id, delivery.event, delivery.repository)
+    if not delivery.delivery_id:
+        handled = _handle(delivery, config)
+    else:
+        entry, first = _ledger.claim(key)
+        if not first:
+            handled = Handled(_answer_as_copy(delivery, entry))
+        else:
+            handled = None
+            try:
+                handled = _handle(delivery, config)
+            finally:
+                outcome = handled.answer if handled else None
+                keep = outcome is not None and outcome.status == 200
+                _ledger.finish(key, entry, outcome, keep=keep)
+    _log_delivery(delivery, handled, (time.perf_counter() - started) * 1000)
+    return handled.answer
+
+
+class Handled(NamedTuple):
+    """An answer, with what its log line needs: the requests it took, an unexpected error."""
+
+    answer: Answer
+    github_requests: int = 0
+    error: Exception | None = None
+
+
+def _handle(delivery: Delivery, config: Config) -> Handled:
+    """The answer to one delivery, and how many GitHub requests it took.
 
     A bad delivery is the sender's fault (4xx, redelivering will not help);
     GitHub failing is 502 (so GitHub marks the delivery failed and it can be
     redelivered); anything else is logged with its traceback and answered 500
     without one.
     """
-    try:
-        result = process(delivery, config)
-    except BadDelivery as exc:
-        return Answer(exc.status, error_body(exc.message, delivery))
-    except SsmCredentialsError as exc:
-        logger.error("delivery %s: %s", delivery.delivery_id, exc)
-        return Answer(CREDENTIALS_UNAVAILABLE_STATUS, error_body(str(exc), delivery))
-    except GitHubUnavailable as exc:
-        logger.error("delivery %s: GitHub unavailable: %s", delivery.delivery_id, exc)
-        return Answer(GITHUB_UNAVAILABLE_STATUS, error_body(f"GitHub unavailable: {exc}", delivery))
-    except Exception:
-        logger.exception("delivery %s: unexpected error", delivery.delivery_id)
-        message = "internal error; the service log has the details"
-        return Answer(INTERNAL_ERROR_STATUS, error_body(message, delivery))
-    return Answer(200, result.to_dict(), result)
+    with counting_requests() as requests:
+        try:
+            result = process(delivery, config)
+        except BadDelivery as exc:
+            return Handled(Answer(exc.status, error_body(exc.message, delivery)), requests())
+        except SsmCredentialsError as exc:
+            body = error_body(str(exc), delivery)
+            return Handled(Answer(CREDENTIALS_UNAVAILABLE_STATUS, body), requests())
+        except GitHubUnavailable as exc:
+            body = error_body(f"GitHub unavailable: {exc}", delivery)
+            return Handled(Answer(GITHUB_UNAVAILABLE_STATUS, body), requests())
+        except Exception as exc:
+            body = error_body("internal error; the service log has the details", delivery)
+            return Handled(Answer(INTERNAL_ERROR_STATUS, body), requests(), exc)
+        return Handled(Answer(200, result.to_dict(), result), requests())
+
+
+def _answer_as_copy(delivery: Delivery, first: Entry) -> Answer:
+    """The first copy's answer, once it has one; 202 if it is still running at the deadline."""
+    if not first.done.wait(DUPLICATE_WAIT_SECONDS) or first.answer is None:
+        reason = "an earlier copy of this delivery is still being handled; its answer counts"
+        body = {**error_body(reason, delivery), "duplicate_of": delivery.delivery_id}
+        return Answer(STILL_HANDLED_STATUS, body)
+    earlier: Answer = first.answer
+    return earlier._replace(body={**earlier.body, "duplicate_of": delivery.delivery_id})
+
+
+def _log_delivery(delivery: Delivery, handled: Handled, duration_ms: float) -> None:
+    """The delivery's one line, at every verbosity: what came in, what it led to, its cost.
+
+    For HTTP deliveries the access log (:mod:`gh_promotion.runtime.webapp`) adds
+    a second line per request; both carry the delivery id. They stay apart
+    because this one is the same in every runtime (service, Lambda HTTP,
+    EventBridge, local invoke) while the access line is about HTTP.
+    """
+    outcome = handled.answer
+    result, body = outcome.result, outcome.body
+    fields: dict[str, Any] = {
+        "event": delivery.event,
+        "delivery_id": delivery.delivery_id,
+        "repository": delivery.repository,
+        "http_status": outcome.status,
+        "status": result.status.value if result else "error",
+        "reason": result.reason if result else body.get("error", ""),
+        "source": result.source if result else "",
+        "target": result.target if result else "",
+        "sha": result.sha if result else "",
+        "github_requests": handled.github_requests,
+        "duration_ms": round(duration_ms, 1),
+    }
+    if "duplicate_of" in body:
+        fields["duplicate_of"] = body["duplicate_of"]
+    level = logging.INFO
+    if outcome.status >= 500:
+        level = logging.ERROR
+    elif outcome.status >= 400 or (result is not None and not result.ok):
+        level = logging.WARNING
+    message = f"{delivery.event} {delivery.delivery_id} → {fields['status']}: {fields['reason']}"
+    # An unexpected error's traceback rides on this line rather than on one of its own.
+    error = handled.error
+    exc_info = (type(error), error, error.__traceback__) if error else None
+    delivery_log.log(level, message, extra=fields, exc_info=exc_info)
 
 
 def error_body(message: str, delivery: Delivery | None = None) -> dict[str, Any]:

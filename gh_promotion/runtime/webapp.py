@@ -54,6 +54,7 @@ def create_app(config: Config) -> Flask:
                 max_body_bytes=limit,
             )
         except IntakeError as refusal:
+            g.refusal = refusal.message  # the access line says why
             return json_response(refusal.status, error_body(refusal.message))
         g.delivery_id, g.event = delivery.delivery_id, delivery.event
         outcome = answer(delivery, config)
@@ -132,6 +133,8 @@ def _install_access_log(app: Flask) -> None:
             "event": g.get("event") or request.headers.get("X-GitHub-Event", ""),
             "remote_addr": request.remote_addr or "",
         }
+        if g.get("refusal"):
+            entry["reason"] = g.refusal
         aws_request_id = _aws_request_id(request.environ)
         if aws_request_id:
             entry["aws_request_id"] = aws_request_id

@@ -7,9 +7,16 @@ import io
 import json
 import logging
 import threading
+import time
+from collections.abc import Iterator
+
+import pytest
 
 from gh_promotion import log
 from gh_promotion.config.model import Secret
+from gh_promotion.simulator import Simulator
+from tests.runtime.helpers import SECRET, ServiceProcess, clean_env, http, signed
+from tests.simulated_app import SimulatedGitHub
 
 PEM = (
     "-----BEGIN RSA PRIVATE KEY-----\n"
@@ -172,3 +179,85 @@ def test_tiny_secrets_are_not_registered():
     stream = _configured(secrets=["a"])
     logging.getLogger("x").warning("a cat")
     assert _records(stream)[0]["message"] == "a cat"
+
+
+# -- one line per delivery, from the service at its default verbosity ------------------
+
+
+@pytest.fixture(scope="module")
+def quiet_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+    """``gh-promotion service`` at the default verbosity (warning), as the App on a simulator."""
+    with Simulator() as sim:
+        github = SimulatedGitHub.install(sim)
+        env = clean_env(
+            GITHUB_AUTH_MODE="app",
+            GITHUB_APP_ID=str(github.app.app_id),
+            GITHUB_APP_PRIVATE_KEY=github.app.private_key_pem,
+            GITHUB_WEBHOOK_SECRET=SECRET,
+            GITHUB_API_URL=sim.api_url,
+        )
+        service = ServiceProcess([], env, tmp_path_factory.mktemp("quiet"))
+        try:
+            service.wait_listening()
+            yield github, service
+        finally:
+            service.kill()
+
+
+def _lines_of(service: ServiceProcess, delivery_id: str, logger: str) -> list[dict]:
+    deadline = time.monotonic() + 5
+    while True:
+        lines = [
+            r
+            for r in service.log_records()
+            if r.get("delivery_id") == delivery_id and r.get("logger") == logger
+        ]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
+
+
+def test_each_delivery_leaves_one_line_with_its_outcome_and_cost(quiet_service):
+    github, service = quiet_service
+    repo = github.new_repo()
+    head = repo.push("main", message="feature")
+    github.sim.clear_requests()
+    headers, body = signed("push", github.push(repo, "main"), delivery_id="one-line-1")
+
+    assert http("POST", service.base_url, body, headers)[0] == 200
+
+    (line,) = _lines_of(service, "one-line-1", "gh_promotion.delivery")
+    assert line["level"] == "info"
+    assert {k: line[k] for k in ("event", "repository", "status", "source", "target", "sha")} == {
+        "event": "push",
+        "repository": repo.full_name,
+        "status": "pending",
+        "source": "main",
+        "target": "staging",
+        "sha": head,
+    }
+    assert line["reason"].startswith("opened promotion request main→staging")
+    assert line["github_requests"] == len(github.calls()) == 2
+    assert line["http_status"] == 200 and line["duration_ms"] > 0
+    (access,) = _lines_of(service, "one-line-1", "gh_promotion.access")
+    assert access["status"] == 200
+    about_it = [r for r in service.log_records() if r.get("delivery_id") == "one-line-1"]
+    assert len(about_it) == 2  # the delivery line and the access line, nothing said twice
+
+
+def test_a_refused_delivery_logs_why(quiet_service):
+    github, service = quiet_service
+    repo = github.new_repo()
+    payload = github.push(repo, "main")
+    del payload["ref"]
+    headers, body = signed("push", payload, delivery_id="refused-1")
+    assert http("POST", service.base_url, body, headers)[0] == 422
+    (line,) = _lines_of(service, "refused-1", "gh_promotion.delivery")
+    assert (line["level"], line["http_status"], line["github_requests"]) == ("warning", 422, 0)
+    assert "ref" in line["reason"]
+
+    headers, body = signed("push", payload, secret="not-the-secret", delivery_id="refused-2")
+    status = http("POST", service.base_url, body, headers)[0]
+    assert status == 401
+    (access,) = _lines_of(service, "refused-2", "gh_promotion.access")
+    assert access["status"] == 401 and "does not match" in access["reason"]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from tests.reliability.conftest import SIGNALS, GitHub, open_promotion
+from tests.reliability.conftest import SIGNALS, GitHub, open_promotion, writes
 from tests.reliability.test_faults import forced_pushes, git
 
 
@@ -111,3 +112,32 @@ def test_eight_slow_clients_do_not_stop_deliveries(github: GitHub) -> None:
         stop.set()
         for thread in slow:
             thread.join(5)
+
+
+def test_fifty_concurrent_copies_of_one_delivery_do_the_work_once(github: GitHub) -> None:
+    """The same ``X-GitHub-Delivery`` fifty times at once: one fast-forward, one check
+    run; the 49 copies wait for the first and answer with its result."""
+    repo = github.new_repo()
+    pull = open_promotion(repo)
+    event, payload = github.signal("pull_request_review", repo, pull)
+    delivery_id = str(uuid.uuid4())
+    requests_before = len(github.sim.requests)
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        answers = list(
+            pool.map(lambda _: github.post(event, payload, delivery_id=delivery_id), range(50))
+        )
+
+    assert Counter(status for status, _ in answers) == {200: 50}, answers
+    copies = [a for _, a in answers if "duplicate_of" in a]
+    assert len(copies) == 49 and {a["duplicate_of"] for a in copies} == {delivery_id}
+    first = next(a for _, a in answers if "duplicate_of" not in a)
+    assert first["status"] == "promoted"
+    assert all({**a, "duplicate_of": None} == {**first, "duplicate_of": None} for a in copies)
+    made = [(r.method, r.path) for r in writes(github.sim.requests[requests_before:])]
+    assert made == [
+        ("PATCH", f"/repos/{repo.full_name}/git/refs/heads/staging"),
+        ("POST", f"/repos/{repo.full_name}/check-runs"),
+    ]
+    assert len(repo.check_runs(pull["head"]["sha"])) == 1
+    assert repo.branch_sha("staging") == pull["head"]["sha"]

@@ -1,9 +1,12 @@
-"""Redelivery: every scenario delivered twice through the service, as GitHub redelivers.
+"""Redelivery: every scenario delivered again through the service, as GitHub redelivers.
 
-The second copy (same body, same ``X-GitHub-Delivery``) must leave the same
-final state and change nothing on GitHub: no branch moves and no pull request
-is opened or closed (read from the simulator's own events, as GitHub would
-emit them). Feedback (check runs, statuses) may be written again.
+A copy with the same ``X-GitHub-Delivery`` is answered by this process from
+the first copy's result, without a GitHub request. A copy another process
+handles (another Lambda instance, which has not seen the first: played here
+with a fresh delivery id) must leave the same final state and change nothing
+on GitHub: no branch moves and no pull request is opened or closed (read from
+the simulator's own events, as GitHub would emit them). Feedback (check runs,
+statuses) may be written again.
 """
 
 from __future__ import annotations
@@ -126,8 +129,13 @@ def test_a_redelivered_delivery_leaves_the_same_state_and_writes_nothing_new(
     after_first = state(repo)
     first_changes = changes(github, repo, events_before)
 
+    requests_before_copy = len(github.sim.requests)
+    copy_status, copy = github.post(event, payload, delivery_id=delivery_id)
+    assert (copy_status, copy) == (200, {**first, "duplicate_of": delivery_id})
+    assert github.sim.requests[requests_before_copy:] == []
+
     events_between, requests_between = len(github.sim.deliveries), len(github.sim.requests)
-    second_status, second = github.post(event, payload, delivery_id=delivery_id)
+    second_status, second = github.post(event, payload, delivery_id=str(uuid.uuid4()))
 
     assert second_status == 200, second
     print(f"\n{name}: {first['status']} then {second['status']}: {second['reason']}")
@@ -144,3 +152,23 @@ def test_a_redelivered_delivery_leaves_the_same_state_and_writes_nothing_new(
         and "already" not in first["reason"]
     ):
         assert first_changes != []  # the first delivery did change something: the check can fail
+
+
+def test_a_redelivery_after_github_failed_is_handled_again(github: GitHub) -> None:
+    """A 502 is not remembered: the redelivery of that delivery does the work."""
+    repo = github.new_repo()
+    pull = open_promotion(repo)
+    event, payload = github.signal("pull_request_review", repo, pull)
+    delivery_id = str(uuid.uuid4())
+    github.sim.inject_fault(method="PATCH", path=r"/git/refs/heads/staging", status=503, count=20)
+    try:
+        status, failed = github.post(event, payload, delivery_id=delivery_id)
+    finally:
+        github.sim.clear_faults()
+    assert status == 502 and "GitHub unavailable" in failed["error"], failed
+
+    status, retried = github.post(event, payload, delivery_id=delivery_id)
+
+    assert status == 200 and retried["status"] == "promoted", retried
+    assert "duplicate_of" not in retried
+    assert repo.branch_sha("staging") == pull["head"]["sha"]
