@@ -77,8 +77,9 @@ def _service(sim: Simulator, app: SimApp, secret: str) -> Iterator[str]:
         service=ServiceConfig(addr="127.0.0.1", port=0, path="/webhook"),
     )
     server = build_server(create_app(config), config)
-    # The demo's own lines tell the story; the service's access log would bury them.
-    logging.getLogger("gh_promotion.access").setLevel(logging.WARNING)
+    # The demo's own lines tell the story; the service's access and delivery lines would bury them.
+    for name in ("gh_promotion.access", "gh_promotion.delivery"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     loop = GracefulServer(server, grace_seconds=2)
     thread = threading.Thread(target=loop.run, name="demo-service", daemon=True)
     thread.start()
