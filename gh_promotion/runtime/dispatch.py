@@ -69,23 +69,29 @@ def answer(delivery: Delivery, config: Config) -> Answer:
     and no GitHub request (:mod:`gh_promotion.runtime.duplicates`).
     """
     started = time.perf_counter()
-    key = (delivery.delivery_id, delivery.event, delivery.repository)
-    if not delivery.delivery_id:
-        handled = _handle(delivery, config)
-    else:
-        entry, first = _ledger.claim(key)
-        if not first:
-            handled = Handled(_answer_as_copy(delivery, entry))
-        else:
-            handled = None
-            try:
-                handled = _handle(delivery, config)
-            finally:
-                outcome = handled.answer if handled else None
-                keep = outcome is not None and outcome.status == 200
-                _ledger.finish(key, entry, outcome, keep=keep)
+    handle = _handle_once if delivery.delivery_id else _handle
+    handled = handle(delivery, config)
     _log_delivery(delivery, handled, (time.perf_counter() - started) * 1000)
     return handled.answer
+
+
+def _handle_once(delivery: Delivery, config: Config) -> Handled:
+    """:func:`_handle` for the first copy of a delivery; the first's answer for the others.
+
+    Only a 200 is kept for later copies: after a 4xx or 5xx the next copy is
+    handled again, so a redelivery can retry what GitHub failed.
+    """
+    key = (delivery.delivery_id, delivery.event, delivery.repository)
+    entry, first = _ledger.claim(key)
+    if not first:
+        return Handled(_answer_as_copy(delivery, entry))
+    handled = None
+    try:
+        handled = _handle(delivery, config)
+        return handled
+    finally:
+        outcome = handled.answer if handled else None
+        _ledger.finish(key, entry, outcome, keep=outcome is not None and outcome.status == 200)
 
 
 class Handled(NamedTuple):
@@ -101,8 +107,8 @@ def _handle(delivery: Delivery, config: Config) -> Handled:
 
     A bad delivery is the sender's fault (4xx, redelivering will not help);
     GitHub failing is 502 (so GitHub marks the delivery failed and it can be
-    redelivered); anything else is logged with its traceback and answered 500
-    without one.
+    redelivered); anything else is answered 500 without its traceback, which
+    goes to the delivery's log line.
     """
     with counting_requests() as requests:
         try:
