@@ -17,7 +17,7 @@ from gh_promotion import core
 from gh_promotion.aws.ssm import SsmCredentialsError
 from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
-from gh_promotion.core.errors import BadDelivery, GitHubUnavailable
+from gh_promotion.core.errors import BadDelivery, CredentialsRejected, GitHubUnavailable
 from gh_promotion.core.result import Result, Status
 from gh_promotion.log import delivery_context
 
@@ -72,6 +72,9 @@ def answer(delivery: Delivery, config: Config) -> Answer:
         return Answer(exc.status, error_body(exc.message, delivery))
     except SsmCredentialsError as exc:
         logger.error("delivery %s: %s", delivery.delivery_id, exc)
+        return Answer(CREDENTIALS_UNAVAILABLE_STATUS, error_body(str(exc), delivery))
+    except CredentialsRejected as exc:
+        logger.error("delivery %s: credentials rejected: %s", delivery.delivery_id, exc)
         return Answer(CREDENTIALS_UNAVAILABLE_STATUS, error_body(str(exc), delivery))
     except GitHubUnavailable as exc:
         logger.error("delivery %s: GitHub unavailable: %s", delivery.delivery_id, exc)
