@@ -12,10 +12,15 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from gh_promotion.config.model import Secret
+from gh_promotion.core.delivery import Delivery
+from gh_promotion.gateway.client import forget_clients
+from gh_promotion.runtime.dispatch import answer
 from gh_promotion.simulator import Simulator
 from tests.runtime.helpers import SECRET, ServiceProcess, clean_env, http, signed
 from tests.simulated_app import SimulatedGitHub, open_promotion
@@ -225,3 +230,47 @@ def test_each_github_request_is_logged_at_debug_level_without_headers(
     everything = "".join(service.stdout)
     assert "ghs_" not in everything and "Bearer" not in everything
     assert "Authorization" not in everything and "authorization" not in everything.lower()
+
+
+@pytest.mark.parametrize("in_flight", [8, 32])
+def test_rate_limited_deliveries_in_flight_leave_the_service_answering(
+    sim: Simulator, world: SimulatedGitHub, service: ServiceProcess, in_flight: int
+) -> None:
+    """The issue's outage: 8 deliveries waiting on a rate limit took every worker for 60 s."""
+    approvals = [approval(world)[2] for _ in range(in_flight)]
+    sim.inject_fault(
+        method="PATCH", path=PATCH_STAGING, status=403, rate_limit="secondary", count=in_flight
+    )
+    with ThreadPoolExecutor(max_workers=in_flight + 1) as pool:
+        answers = pool.map(lambda p: deliver(service, "pull_request_review", p), approvals)
+        started = time.monotonic()
+        health, _, _ = http("GET", f"{service.root}/healthz", timeout=30)
+        health_took = time.monotonic() - started
+        answered = list(answers)
+    assert health == 200
+    assert {status for status, _, _ in answered} == {502}
+    slowest = max(took for _, _, took in answered)
+    assert slowest < WELL_WITHIN_GITHUBS_TIMEOUT
+    print(
+        f"\n{in_flight} rate-limited deliveries: slowest answer {slowest * 1000:.0f} ms,"
+        f" /healthz {health_took * 1000:.0f} ms"
+    )
+
+
+def test_a_token_github_rejects_is_a_credentials_error_without_renewal(
+    sim: Simulator, world: SimulatedGitHub
+) -> None:
+    """``-A token``: nothing to exchange, so the first 401 is the answer (Lambda and service
+    share this mapping in :mod:`gh_promotion.runtime.dispatch`)."""
+    config = world.config(auth_mode="token")
+    config = config._replace(github=config.github._replace(token=Secret("ghp_" + "0" * 36)))
+    repo = world.new_repo()
+    mark = len(sim.requests)
+    try:
+        answered = answer(Delivery("push", "token-401", world.push(repo, "main")), config)
+    finally:
+        forget_clients()
+    assert answered.status == 503, answered
+    assert "GitHub rejected the token" in answered.body["error"]
+    assert "GITHUB_TOKEN" in answered.body["error"]
+    assert [r.status for r in requests_since(sim, mark)] == [401]
