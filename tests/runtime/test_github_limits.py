@@ -93,9 +93,9 @@ def test_a_secondary_rate_limit_without_retry_after_is_a_502_at_once_then_no_req
     repo, _pull, payload = approval(world)
     before = repo.branch_sha("staging")
     sim.inject_fault(method="PATCH", path=PATCH_STAGING, status=403, rate_limit="secondary")
-    status, answer, took = deliver(service, "pull_request_review", payload)
+    status, answer, first_took = deliver(service, "pull_request_review", payload)
     assert status == 502, answer
-    assert took < WELL_WITHIN_GITHUBS_TIMEOUT  # PyGithub waited 60 s here
+    assert first_took < WELL_WITHIN_GITHUBS_TIMEOUT  # PyGithub waited 60 s here
     assert "secondary rate limit" in answer["error"] and "redeliver after" in answer["error"]
     assert 55 <= until_in_seconds(answer["error"]) <= 62  # GitHub: wait at least a minute
     assert repo.branch_sha("staging") == before
@@ -105,6 +105,7 @@ def test_a_secondary_rate_limit_without_retry_after_is_a_502_at_once_then_no_req
     assert (status, again["error"]) == (502, answer["error"])
     assert requests_since(sim, mark) == []  # not even a token exchange
     assert took < WELL_WITHIN_GITHUBS_TIMEOUT
+    print(f"\nsecondary rate limit: 502 in {first_took * 1000:.0f} ms, held: {took * 1000:.0f} ms")
 
 
 def test_a_primary_rate_limit_is_a_502_at_once_naming_the_reset(
@@ -117,6 +118,7 @@ def test_a_primary_rate_limit_is_a_502_at_once_naming_the_reset(
     status, answer, took = deliver(service, "pull_request_review", payload)
     assert status == 502, answer
     assert took < WELL_WITHIN_GITHUBS_TIMEOUT  # PyGithub waited for the reset: 120 s
+    print(f"\nprimary rate limit, reset in 120 s: 502 in {took * 1000:.0f} ms")
     assert f"installation {world.installation_id} until" in answer["error"]
     assert 118 <= until_in_seconds(answer["error"]) <= 123
     mark = len(sim.requests)
@@ -140,6 +142,7 @@ def test_a_short_retry_after_within_the_budget_is_waited_and_the_delivery_succee
     patches = [r.status for r in requests_since(sim, mark) if r.method == "PATCH"]
     assert patches == [403, 200]
     assert 2 <= took < WELL_WITHIN_GITHUBS_TIMEOUT
+    print(f"\nRetry-After 2 s within the budget: promoted in {took * 1000:.0f} ms")
 
 
 def test_a_persistent_outage_is_answered_within_the_budget(
@@ -153,6 +156,7 @@ def test_a_persistent_outage_is_answered_within_the_budget(
         status, answer, took = deliver(service, "pull_request_review", payload)
         assert status == 502 and "GitHub unavailable" in answer["error"], answer
         assert took < 2 + 1.5  # the budget, and the slack of a loaded machine
+        print(f"\nslow 503s, 2 s budget: 502 in {took * 1000:.0f} ms")
     finally:
         service.kill()
 
@@ -274,3 +278,15 @@ def test_a_token_github_rejects_is_a_credentials_error_without_renewal(
     assert "GitHub rejected the token" in answered.body["error"]
     assert "GITHUB_TOKEN" in answered.body["error"]
     assert [r.status for r in requests_since(sim, mark)] == [401]
+
+
+def test_an_installation_github_does_not_know_is_a_credentials_error(
+    sim: Simulator, world: SimulatedGitHub, service: ServiceProcess
+) -> None:
+    repo = world.new_repo()
+    payload = world.push(repo, "main")
+    payload["installation"]["id"] = 987654321  # uninstalled, or another App's
+    status, answer, _ = deliver(service, "push", payload)
+    assert status == 503, answer
+    assert "GitHub knows no installation 987654321" in answer["error"]
+    assert "installed" in answer["error"]
