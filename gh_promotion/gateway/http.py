@@ -83,7 +83,9 @@ class Http:
                 data=payload,
                 headers=headers,
                 timeout=timeout,
-                allow_redirects=False,
+                # A renamed repository's GET is redirected (301); requests drops the
+                # token if the redirect leaves the host. A write is never re-sent.
+                allow_redirects=verb == "GET",
             )
             outcome = answer.status_code
             return Response(answer.status_code, _lower(answer.headers), _json(answer))

@@ -97,7 +97,7 @@ def _attempt(
     except requests.RequestException as error:
         raise _Retry(GitHubUnavailable(f"{what}: {type(error).__name__}")) from None
     status, data = response.status, response.data
-    if status < 400:
+    if status < 300:
         return response
     limit = rate_limit(status, response.headers, data)
     if limit is not None:
