@@ -22,17 +22,22 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gh_promotion.config.model import Config, GitHubConfig, Secret
 from gh_promotion.core.errors import BadDelivery, GitHubUnavailable
 from gh_promotion.gateway.credentials import AppCredentials
 
-_connections: dict[tuple[GitHubConfig, int | None], Any] = {}
+if TYPE_CHECKING:  # the requester's modules import requests: only when a delivery needs GitHub
+    from gh_promotion.gateway.requester import Connection, Requester
+
+_connections: dict[tuple[GitHubConfig, int | None], Connection] = {}
 _lock = threading.Lock()
 
 
-def requester_for(config: Config, installation_id: int | None, budget: float | None = None) -> Any:
+def requester_for(
+    config: Config, installation_id: int | None, budget: float | None = None
+) -> Requester:
     """A requester for this installation (or the token), spending at most ``budget`` seconds.
 
     ``budget`` defaults to ``github.timeBudget``; its clock starts now.
@@ -58,31 +63,23 @@ def forget_clients() -> None:
         _connections.clear()
 
 
-def _new_connection(github: GitHubConfig, installation_id: int | None) -> Any:
+def _new_connection(github: GitHubConfig, installation_id: int | None) -> Connection:
+    """The pool, token source and hold of one installation (``None``: the fixed token)."""
     from gh_promotion.gateway.http import Http
     from gh_promotion.gateway.ratelimit import Hold
     from gh_promotion.gateway.requester import Connection
+    from gh_promotion.gateway.tokens import FixedToken, InstallationTokens
 
     auth = _auth(github, installation_id)
     http = Http(github.api_url)
-    if installation_id is None or github.auth_mode == "token":
-        hold = Hold("the token")
-        return Connection(http, _fixed_token(auth), hold)
-    from gh_promotion.gateway.tokens import InstallationTokens
-
+    if installation_id is None:
+        return Connection(http, FixedToken(auth.token), Hold("the token"))
     hold = Hold(f"installation {installation_id}")
-    # PyGithub's AppAuth signs the JWT; its installation auth is not used to
-    # exchange tokens, so each exchange stays inside the delivery's budget.
+    # PyGithub's AppAuth only signs the App's JWT; the token exchange itself goes
+    # through our requester, so it too stays inside the delivery's budget.
     app_auth = auth._app_auth
-    return Connection(
-        http, InstallationTokens(http, hold, installation_id, lambda: app_auth.token), hold
-    )
-
-
-def _fixed_token(auth: Any) -> Any:
-    from gh_promotion.gateway.tokens import FixedToken
-
-    return FixedToken(auth.token)
+    tokens = InstallationTokens(http, hold, installation_id, lambda: app_auth.token)
+    return Connection(http, tokens, hold)
 
 
 def _auth(github: GitHubConfig, installation_id: int | None) -> Any:
