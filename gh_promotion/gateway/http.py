@@ -48,7 +48,9 @@ class Http:
         adapter = HTTPAdapter(pool_maxsize=POOL_CONNECTIONS, max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
-        self._session.trust_env = False  # no .netrc credentials or proxy guessing
+        # The environment's proxy and CA bundle still apply (GHES behind a proxy or
+        # a private CA), but a ~/.netrc entry must not replace our Authorization.
+        self._session.auth = _keep_authorization
 
     def send(
         self,
@@ -97,6 +99,10 @@ class Http:
 
     def close(self) -> None:
         self._session.close()
+
+
+def _keep_authorization(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
 
 
 def _log(verb: str, url: str, outcome: int | str, started: float) -> None:
