@@ -124,6 +124,9 @@ class GitHubConfig(NamedTuple):
     token: Secret = Secret("")  # GITHUB_TOKEN, for auth_mode "token"
     app_id: str = ""  # for auth_mode "app"
     private_key: Secret = Secret("")  # PEM text, or a path to a PEM file
+    # Seconds a delivery may spend on GitHub (requests, retries, waits): GitHub
+    # gives up on a webhook after 10 s.
+    time_budget: float = 8.0
 
 
 class ServiceConfig(NamedTuple):

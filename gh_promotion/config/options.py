@@ -311,6 +311,14 @@ OPTIONS: tuple[Option, ...] = (
         flag="github-app-private-key",
         env="GITHUB_APP_PRIVATE_KEY",
     ),
+    Option(
+        "github.time_budget",
+        "duration",
+        "The most time one delivery may spend on GitHub, retries and rate-limit waits included"
+        " (GitHub drops a webhook after 10s); a longer wait is answered 502 at once",
+        flag="github-time-budget",
+        env="GITHUB_TIME_BUDGET",
+    ),
     # service
     Option(
         "service.path",

@@ -26,3 +26,14 @@ class UnsupportedEvent(BadDelivery):
 
 class GitHubUnavailable(Exception):
     """GitHub kept failing (5xx, rate limits, timeouts) after our retries."""
+
+
+class CredentialsRejected(GitHubUnavailable):
+    """GitHub is up but refuses our credentials even after a fresh token.
+
+    Not GitHub's fault and not the sender's: the App id, its private key, the
+    installation or the token must be fixed before a redelivery can succeed.
+    A :class:`GitHubUnavailable` so the core treats it as any failed request
+    (nothing changed, or a partial rollback reported); runtimes answer it with
+    its own status and message instead of "GitHub unavailable".
+    """

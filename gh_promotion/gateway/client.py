@@ -1,4 +1,4 @@
-"""Authenticated PyGithub clients, made once per installation and reused.
+"""Authenticated access to GitHub, one connection per installation, one budget per delivery.
 
 Three ways to authenticate (``github.authMode``):
 
@@ -7,66 +7,79 @@ Three ways to authenticate (``github.authMode``):
   ``GITHUB_APP_PRIVATE_KEY``), for running outside AWS;
 - ``ssm``: the same credentials read once from AWS SSM (``github.ssmKey``).
 
-With an App, PyGithub's ``AppInstallationAuth`` exchanges a JWT for an
-installation token and renews it shortly before it expires; the client (and
-so the token) is cached per installation for the life of the process.
+With an App, the installation token is exchanged on first use and renewed
+before it expires or when GitHub revokes it (:mod:`gh_promotion.gateway.tokens`);
+the connection (pool, token, rate-limit hold) is cached per installation for the
+life of the process.
 
-Throttling and retries are chosen for a webhook handler, whose every delivery
-must be answered within GitHub's 10-second timeout: PyGithub's default pauses
-(0.25 s before every request, 1 s between writes) are off — a delivery makes at
-most a handful of requests, and secondary rate limits are met by retrying with
-the server's ``Retry-After`` instead — and retries are few and short.
+Each delivery gets its own :class:`~gh_promotion.gateway.requester.Requester`
+with a time budget (``github.timeBudget``, 8 s by default: GitHub drops a
+webhook after 10 s) that bounds every request, retry and wait it makes.
+Commands run outside webhooks pass a longer ``budget``.
 """
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gh_promotion.config.model import Config, GitHubConfig, Secret
 from gh_promotion.core.errors import BadDelivery, GitHubUnavailable
 from gh_promotion.gateway.credentials import AppCredentials
 
-REQUEST_TIMEOUT_SECONDS = 4
-RETRIES = 3
-BACKOFF_SECONDS = 0.25
-MAX_RETRY_AFTER_SECONDS = 2.0
+if TYPE_CHECKING:  # the requester's modules import requests: only when a delivery needs GitHub
+    from gh_promotion.gateway.requester import Connection, Requester
 
-_clients: dict[tuple[GitHubConfig, int | None], Any] = {}
+_connections: dict[tuple[GitHubConfig, int | None], Connection] = {}
 _lock = threading.Lock()
 
 
-def requester_for(config: Config, installation_id: int | None) -> Any:
-    """PyGithub's requester for this installation (or the token), cached."""
+def requester_for(
+    config: Config, installation_id: int | None, budget: float | None = None
+) -> Requester:
+    """A requester for this installation (or the token), spending at most ``budget`` seconds.
+
+    ``budget`` defaults to ``github.timeBudget``; its clock starts now.
+    """
+    from gh_promotion.gateway.budget import Budget
+    from gh_promotion.gateway.requester import Requester
+
     github = config.github
     key = (github, installation_id if github.auth_mode != "token" else None)
     with _lock:
-        client = _clients.get(key)
-        if client is None:
-            client = _clients[key] = _new_client(github, installation_id)
-    return client.requester
+        connection = _connections.get(key)
+        if connection is None:
+            connection = _connections[key] = _new_connection(github, key[1])
+    seconds = github.time_budget if budget is None else budget
+    return Requester(connection, Budget(seconds))
 
 
 def forget_clients() -> None:
-    """Drop cached clients (tests that restart their GitHub use this)."""
+    """Drop cached connections, tokens and rate-limit holds (tests that restart GitHub)."""
     with _lock:
-        _clients.clear()
+        for connection in _connections.values():
+            connection.http.close()
+        _connections.clear()
 
 
-def _new_client(github: GitHubConfig, installation_id: int | None) -> Any:
-    from github import Github
+def _new_connection(github: GitHubConfig, installation_id: int | None) -> Connection:
+    """The pool, token source and hold of one installation (``None``: the fixed token)."""
+    from gh_promotion.gateway.http import Http
+    from gh_promotion.gateway.ratelimit import Hold
+    from gh_promotion.gateway.requester import Connection
+    from gh_promotion.gateway.tokens import FixedToken, InstallationTokens
 
-    return Github(
-        auth=_auth(github, installation_id),
-        base_url=github.api_url.rstrip("/"),
-        timeout=REQUEST_TIMEOUT_SECONDS,
-        retry=_retry(),
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-        per_page=100,
-        lazy=True,
-    )
+    auth = _auth(github, installation_id)
+    http = Http(github.api_url)
+    if installation_id is None:
+        return Connection(http, FixedToken(auth.token), Hold("the token"))
+    hold = Hold(f"installation {installation_id}")
+    # PyGithub's AppAuth only signs the App's JWT; the token exchange itself goes
+    # through our requester, so it too stays inside the delivery's budget.
+    app_auth = auth._app_auth
+    tokens = InstallationTokens(http, hold, installation_id, lambda: app_auth.token)
+    return Connection(http, tokens, hold)
 
 
 def _auth(github: GitHubConfig, installation_id: int | None) -> Any:
@@ -103,18 +116,3 @@ def _pem(private_key: str) -> str:
         return path.read_text()
     except OSError as error:
         raise GitHubUnavailable(f"cannot read the App private key file {path}: {error}") from None
-
-
-def _retry() -> Any:
-    """PyGithub's retry, also for PATCH (a ref update to a given sha is idempotent)."""
-    from github import GithubRetry
-
-    class WebhookRetry(GithubRetry):
-        def parse_retry_after(self, retry_after: str) -> float:
-            return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER_SECONDS)
-
-    return WebhookRetry(
-        total=RETRIES,
-        backoff_factor=BACKOFF_SECONDS,
-        allowed_methods={"GET", "POST", "PATCH", "PUT", "DELETE"},
-    )

@@ -2,9 +2,9 @@
 
 Every method is exactly one request (``oldest_commit``: at most two), so the
 request budget of each promotion path can be read off the core. Requests go
-through PyGithub's requester — its auth, retries and error types — straight to
-the documented routes: PyGithub's object layer would first ``GET /repos/{o}/{r}``
-on paths where we need nothing from it.
+through the delivery's :class:`~gh_promotion.gateway.requester.Requester` — its
+credentials, time budget, retries and error types — straight to the documented
+routes.
 
 Writes are recorded as :class:`~gh_promotion.core.result.Write` entries. In a dry
 run they are recorded as planned and not sent, which is all ``--dry-run`` is:
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -34,9 +34,7 @@ from gh_promotion.gateway.errors import (
     NotFastForward,
     NotFound,
     PullRequestExists,
-    classify,
 )
-from gh_promotion.gateway.tally import count_request
 
 PULLS_PER_PAGE = 100
 
@@ -242,10 +240,8 @@ class RepositoryGateway:
     def _request(
         self, verb: str, url: str, *, params: dict | None = None, body: dict | None = None
     ) -> tuple[dict[str, Any], Any]:
-        return call_github(
-            lambda: self._requester.requestJsonAndCheck(verb, url, parameters=params, input=body),
-            f"{verb} {url}",
-        )
+        """Every request of the gateway goes through here, and through the delivery's budget."""
+        return self._requester.request(verb, url, params=params, body=body)
 
     def _pages(self, url: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         headers, data = self._request("GET", url, params=params)
@@ -253,32 +249,6 @@ class RepositoryGateway:
         while (following := _link(headers, "next")) is not None:
             headers, data = self._request("GET", following)
             yield data
-
-
-def call_github(request: Callable[[], Any], what: str) -> Any:
-    """Run one PyGithub request, translating its exceptions into ours.
-
-    4xx refusals become :class:`GitHubRefusal` subclasses; anything that means
-    "GitHub is not answering properly" (5xx or rate limits after PyGithub's
-    retries, timeouts, connection errors, bad credentials) becomes
-    :class:`GitHubUnavailable`, which runtimes answer with a 5xx.
-    """
-    import requests
-    from github import GithubException, RateLimitExceededException
-
-    count_request()
-    try:
-        return request()
-    except RateLimitExceededException as error:
-        raise GitHubUnavailable(f"{what}: GitHub rate limit ({error.status})") from error
-    except GithubException as error:
-        if error.status == 401:
-            raise GitHubUnavailable(f"{what}: GitHub rejected the credentials") from error
-        if error.status >= 500 or error.status == 429 or error.status < 400:
-            raise GitHubUnavailable(f"{what}: GitHub answered {error.status}") from error
-        raise classify(error.status, error.data) from error
-    except requests.RequestException as error:
-        raise GitHubUnavailable(f"{what}: {type(error).__name__}") from error
 
 
 _LINK = re.compile(r'<([^>]+)>;\s*rel="([^"]+)"')

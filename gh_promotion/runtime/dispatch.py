@@ -17,7 +17,7 @@ from gh_promotion import core
 from gh_promotion.aws.ssm import SsmCredentialsError
 from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
-from gh_promotion.core.errors import BadDelivery, GitHubUnavailable
+from gh_promotion.core.errors import BadDelivery, CredentialsRejected, GitHubUnavailable
 from gh_promotion.core.result import Result, Status
 from gh_promotion.gateway.tally import counting_requests
 from gh_promotion.log import delivery_context
@@ -115,7 +115,7 @@ def _handle(delivery: Delivery, config: Config) -> Handled:
             result = process(delivery, config)
         except BadDelivery as exc:
             return Handled(Answer(exc.status, error_body(exc.message, delivery)), requests())
-        except SsmCredentialsError as exc:
+        except (SsmCredentialsError, CredentialsRejected) as exc:
             body = error_body(str(exc), delivery)
             return Handled(Answer(CREDENTIALS_UNAVAILABLE_STATUS, body), requests())
         except GitHubUnavailable as exc:

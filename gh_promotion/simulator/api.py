@@ -15,15 +15,24 @@ from urllib.parse import urlencode
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
+from gh_promotion.simulator import views
 from gh_promotion.simulator.auth import Identity, TokenBook
 from gh_promotion.simulator.errors import ApiError, bad_credentials, not_found
 from gh_promotion.simulator.model import Repository
-from gh_promotion.simulator.traffic import LoggedRequest, Traffic
+from gh_promotion.simulator.traffic import Fault, LoggedRequest, Traffic
 from gh_promotion.simulator.webhooks import WebhookSender
 from gh_promotion.simulator.world import World
 
 SECONDARY_RATE_LIMIT = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+)
+RATE_LIMIT = 5000  # an installation's hourly budget of REST requests
+PRIMARY_RATE_LIMIT_DOCS = (
+    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+    "#about-the-primary-rate-limit"
+)
+SECONDARY_RATE_LIMIT_DOCS = (
+    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
 )
 FAULT_MESSAGES = {
     403: SECONDARY_RATE_LIMIT,
@@ -150,9 +159,43 @@ def _before() -> Response | None:
     if fault is not None:
         if fault.delay:
             time.sleep(fault.delay)
+        if fault.rate_limit:
+            return _rate_limit_response(fault, g.identity)
         if fault.status and fault.status >= 400:
             return _fault_response(fault.status, fault.retry_after, fault.body)
     return None
+
+
+def _rate_limit_response(fault: Fault, who: Identity) -> Response:
+    """GitHub's refusal for a primary or secondary rate limit, with its headers and words.
+
+    https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api:
+    a primary limit has `x-ratelimit-remaining: 0` and resets at `x-ratelimit-reset`;
+    a secondary one leaves `remaining` as it was and may or may not send `retry-after`.
+    """
+    primary = fault.rate_limit == "primary"
+    remaining = 0 if primary else RATE_LIMIT - 13
+    headers = {
+        "X-RateLimit-Limit": str(RATE_LIMIT),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Used": str(RATE_LIMIT - remaining),
+        "X-RateLimit-Reset": str(int(time.time()) + fault.reset_in),
+        "X-RateLimit-Resource": "core",
+    }
+    if fault.retry_after is not None:
+        headers["Retry-After"] = str(fault.retry_after)
+    if primary:
+        subject = (
+            f"installation ID {who.installation.id}"
+            if who.installation
+            else f"user ID {views.user_id(who.login or 'ghost')}"
+        )
+        message = f"API rate limit exceeded for {subject}."
+    else:
+        message = SECONDARY_RATE_LIMIT
+    docs = PRIMARY_RATE_LIMIT_DOCS if primary else SECONDARY_RATE_LIMIT_DOCS
+    data = {"message": message, "documentation_url": docs, "status": str(fault.status)}
+    return json_response(data, fault.status, headers)
 
 
 def _fault_response(status: int, retry_after: int | None, payload: dict | None) -> Response:

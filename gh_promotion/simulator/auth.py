@@ -12,13 +12,13 @@ import json
 import secrets
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from gh_promotion.simulator.errors import ApiError, bad_credentials
+from gh_promotion.simulator.errors import ApiError, bad_credentials, installation_suspended
 from gh_promotion.simulator.model import Actor, Installation, SimApp, next_id
 
 MAX_JWT_LIFETIME = 600
@@ -115,6 +115,35 @@ class TokenBook:
             for token, (installation, _) in list(self._installation.items()):
                 self._installation[token] = (installation, time.time() - 1)
 
+    def revoke_installation_tokens(self, app: SimApp | None = None) -> int:
+        """Revoke every installation token (of `app`, or of every App), as a key rotation
+        or an uninstall and reinstall does: GitHub answers 401 `Bad credentials` to them.
+        Returns how many were revoked."""
+        with self._lock:
+            revoked = [
+                token
+                for token, (installation, _) in self._installation.items()
+                if app is None or installation.app.app_id == app.app_id
+            ]
+            for token in revoked:
+                del self._installation[token]
+        return len(revoked)
+
+    def rotate_key(self, app: SimApp) -> SimApp:
+        """A new key pair for `app`: JWTs signed with the old key are refused from now on."""
+        private, public = new_app_keys()
+        rotated = replace(self.apps[app.app_id], private_key_pem=private, public_key_pem=public)
+        with self._lock:
+            self.apps[app.app_id] = rotated
+            for installation in self.installations.values():
+                if installation.app.app_id == app.app_id:
+                    installation.app = rotated
+        return rotated
+
+    def set_suspended(self, installation: Installation, suspended: bool) -> None:
+        with self._lock:
+            installation.suspended_at = time.time() if suspended else None
+
     def identify(self, header: str | None) -> Identity:
         """Map an `Authorization` header to a caller; unknown or stale credentials → 401."""
         if not header:
@@ -132,6 +161,8 @@ class TokenBook:
             installation, expires = entry
             if time.time() >= expires:
                 raise bad_credentials()
+            if installation.suspended_at is not None:
+                raise installation_suspended()
             return Identity("installation", app=installation.app, installation=installation)
         if token.count(".") == 2:
             return Identity("jwt", app=self._verify_jwt(token))

@@ -43,6 +43,18 @@ def bad_credentials() -> ApiError:
     return ApiError(401, "Bad credentials")
 
 
+def installation_suspended() -> ApiError:
+    """GitHub's refusal to mint or honour a token of an installation its owner suspended."""
+    return ApiError(
+        403,
+        "This installation has been suspended",
+        documentation_url=(
+            "https://docs.github.com/rest/reference/apps"
+            "#create-an-installation-access-token-for-an-app"
+        ),
+    )
+
+
 def validation_failed(resource: str, message: str, field: str | None = None) -> ApiError:
     """422 "Validation Failed" with one custom error, as GitHub reports model validation."""
     error: dict[str, Any] = {"resource": resource, "code": "custom", "message": message}

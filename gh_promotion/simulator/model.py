@@ -57,6 +57,7 @@ class Installation:
     id: int
     app: SimApp
     owner: str
+    suspended_at: float | None = None  # suspended by the owner: no token, no request
 
 
 @dataclass

@@ -8,7 +8,7 @@ from flask import Blueprint
 
 from gh_promotion.simulator import views
 from gh_promotion.simulator.api import json_response, require_jwt, services
-from gh_promotion.simulator.errors import not_found
+from gh_promotion.simulator.errors import installation_suspended, not_found
 from gh_promotion.simulator.model import Installation, iso
 
 blueprint = Blueprint("app_routes", __name__)
@@ -32,8 +32,10 @@ def _installation_json(installation: Installation) -> dict[str, Any]:
         "created_at": "2024-01-01T00:00:00Z",
         "updated_at": "2024-01-01T00:00:00Z",
         "single_file_name": None,
-        "suspended_at": None,
-        "suspended_by": None,
+        "suspended_at": iso(installation.suspended_at),
+        "suspended_by": (
+            views.user(base, installation.owner) if installation.suspended_at else None
+        ),
     }
 
 
@@ -68,6 +70,8 @@ def get_installation(installation_id: int):
 @blueprint.post("/app/installations/<int:installation_id>/access_tokens")
 def create_access_token(installation_id: int):
     installation = _own_installation(installation_id)
+    if installation.suspended_at is not None:
+        raise installation_suspended()
     token, expires = services().tokens.issue_installation_token(installation)
     return json_response(
         {
@@ -78,6 +82,18 @@ def create_access_token(installation_id: int):
         },
         201,
     )
+
+
+@blueprint.put("/app/installations/<int:installation_id>/suspended")
+def suspend_installation(installation_id: int):
+    services().tokens.set_suspended(_own_installation(installation_id), True)
+    return json_response(None, 204)
+
+
+@blueprint.delete("/app/installations/<int:installation_id>/suspended")
+def unsuspend_installation(installation_id: int):
+    services().tokens.set_suspended(_own_installation(installation_id), False)
+    return json_response(None, 204)
 
 
 def _installation_of(owner: str) -> Installation:

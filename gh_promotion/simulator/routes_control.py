@@ -62,6 +62,30 @@ def install():
     return json_response({"id": _sim().install_app(app, data["owner"])}, 201)
 
 
+@blueprint.post("/installations/<int:installation_id>/suspended")
+def suspend(installation_id: int):
+    _sim().suspend_installation(installation_id, bool(body().get("suspended", True)))
+    return json_response({"id": installation_id})
+
+
+@blueprint.post("/installation-tokens/revoke")
+def revoke_tokens():
+    data = body()
+    app = services().tokens.apps.get(int(data["app_id"])) if "app_id" in data else None
+    if "app_id" in data and app is None:
+        raise ApiError(404, "no such app")
+    return json_response({"revoked": _sim().revoke_installation_tokens(app)})
+
+
+@blueprint.post("/apps/<int:app_id>/rotate-key")
+def rotate_key(app_id: int):
+    app = services().tokens.apps.get(app_id)
+    if app is None:
+        raise ApiError(404, "no such app")
+    rotated = _sim().rotate_app_key(app)
+    return json_response({"app_id": app_id, "private_key_pem": rotated.private_key_pem})
+
+
 @blueprint.post("/repos")
 def create_repository():
     data = body()
@@ -206,6 +230,8 @@ def inject_fault():
         retry_after=data.get("retry_after"),
         delay=float(data.get("delay", 0.0)),
         body=data.get("body"),
+        rate_limit=data.get("rate_limit"),
+        reset_in=int(data.get("reset_in", 60)),
     )
     return json_response({"armed": True}, 201)
 

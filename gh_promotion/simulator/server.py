@@ -106,6 +106,20 @@ class Simulator:
     def expire_installation_tokens(self) -> None:
         self.tokens.expire_installation_tokens()
 
+    def revoke_installation_tokens(self, app: SimApp | None = None) -> int:
+        """Revoke the installation tokens issued so far (of `app`, or all): GitHub answers
+        401 `Bad credentials` to them, as after a key rotation or a reinstall."""
+        return self.tokens.revoke_installation_tokens(app)
+
+    def rotate_app_key(self, app: SimApp) -> SimApp:
+        """A new private key for `app` (returned); JWTs signed with the old one get 401."""
+        return self.tokens.rotate_key(app)
+
+    def suspend_installation(self, installation_id: int, suspended: bool = True) -> None:
+        """Suspend (or unsuspend) an installation, as its owner can: the token exchange
+        and its tokens are answered 403 `This installation has been suspended`."""
+        self.tokens.set_suspended(self.tokens.installations[installation_id], suspended)
+
     # ----------------------------------------------------------------- repositories
 
     def create_repository(
@@ -180,14 +194,31 @@ class Simulator:
         retry_after: int | None = None,
         delay: float = 0.0,
         body: dict | None = None,
+        rate_limit: str | None = None,
+        reset_in: int = 60,
     ) -> None:
         """Answer the next `count` requests matching (`method`, `path` regex) with `status`.
 
         `retry_after` adds GitHub's rate-limit headers; `delay` sleeps first; a `status`
-        of 0 only delays and then serves the request normally.
+        of 0 only delays and then serves the request normally. `rate_limit="primary"` or
+        `"secondary"` answers as GitHub does when that limit is hit (use status 403 or
+        429): its message, `x-ratelimit-*` headers resetting in `reset_in` seconds, and
+        `Retry-After` only when `retry_after` is given.
         """
+        if rate_limit not in (None, "primary", "secondary"):
+            raise ValueError(f"rate_limit must be 'primary' or 'secondary', not {rate_limit!r}")
         self.traffic.add_fault(
-            Fault(re.compile(path), method, status, count, retry_after, delay, body)
+            Fault(
+                re.compile(path),
+                method,
+                status,
+                count,
+                retry_after,
+                delay,
+                body,
+                rate_limit,
+                int(reset_in),
+            )
         )
 
     def clear_faults(self) -> None:

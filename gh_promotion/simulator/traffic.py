@@ -22,7 +22,12 @@ class LoggedRequest:
 
 @dataclass
 class Fault:
-    """Answer the next `count` matching requests with `status` (after `delay` seconds)."""
+    """Answer the next `count` matching requests with `status` (after `delay` seconds).
+
+    `rate_limit` ("primary" or "secondary") makes the answer one of GitHub's rate-limit
+    refusals, its message and `x-ratelimit-*` headers included, resetting `reset_in`
+    seconds from now.
+    """
 
     path: re.Pattern[str]
     method: str | None
@@ -31,6 +36,8 @@ class Fault:
     retry_after: int | None
     delay: float
     body: dict | None
+    rate_limit: str | None = None
+    reset_in: int = 60
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method.upper() != method.upper():

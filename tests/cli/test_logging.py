@@ -237,7 +237,8 @@ def test_each_delivery_leaves_one_line_with_its_outcome_and_cost(quiet_service):
         "sha": head,
     }
     assert line["reason"].startswith("opened promotion request main→staging")
-    assert line["github_requests"] == len(github.calls()) == 2
+    # Every request counts, the first delivery's token exchange included.
+    assert line["github_requests"] == len(github.sim.requests) == len(github.calls()) + 1 == 3
     assert line["http_status"] == 200 and line["duration_ms"] > 0
     (access,) = _lines_of(service, "one-line-1", "gh_promotion.access")
     assert access["status"] == 200

@@ -71,6 +71,7 @@ PROMISED = {
     "github.token": ("GITHUB_TOKEN", "github-token"),
     "github.app_id": ("GITHUB_APP_ID", "github-app-id"),
     "github.private_key": ("GITHUB_APP_PRIVATE_KEY", "github-app-private-key"),
+    "github.time_budget": ("GITHUB_TIME_BUDGET", "github-time-budget"),
     "service.path": ("HOST_PATH", "host-path"),
     "service.addr": ("ADDR", "addr"),
     "service.port": ("PORT", "port"),

@@ -7,6 +7,7 @@ import time
 
 import jwt
 import pytest
+import requests
 from github import Auth, GithubException, GithubIntegration
 
 from tests.simulator.conftest import api, client
@@ -120,3 +121,64 @@ def test_uninstalled_owner_has_no_installation(sim, app):
         GithubIntegration(
             auth=Auth.AppAuth(app.app_id, app.private_key_pem), base_url=sim.api_url
         ).get_repo_installation("lonely", "repo")
+
+
+def _exchange(sim, app, installation_id):
+    return api(sim, _jwt(app), "POST", f"/app/installations/{installation_id}/access_tokens")
+
+
+def test_revoked_installation_tokens_are_bad_credentials(sim, app, repo):
+    installation_id = sim.install_app(app, "octo")
+    token = _exchange(sim, app, installation_id).json()["token"]
+    assert api(sim, token, "GET", f"/repos/{repo.full_name}").status_code == 200
+    assert sim.revoke_installation_tokens(app) >= 1
+    refused = api(sim, token, "GET", f"/repos/{repo.full_name}")
+    assert (refused.status_code, refused.json()["message"]) == (401, "Bad credentials")
+    fresh = _exchange(sim, app, installation_id).json()["token"]
+    assert api(sim, fresh, "GET", f"/repos/{repo.full_name}").status_code == 200
+
+
+def test_a_rotated_key_makes_old_jwts_fail(sim, repo):
+    app = sim.create_app(slug="rotating")
+    installation_id = sim.install_app(app, "octo")
+    rotated = sim.rotate_app_key(app)
+    refused = _exchange(sim, app, installation_id)
+    assert refused.status_code == 401
+    assert refused.json()["message"] == "A JSON web token could not be decoded"
+    assert _exchange(sim, rotated, installation_id).status_code == 201
+
+
+def test_a_suspended_installation_gets_no_token_and_its_tokens_are_refused(sim, repo):
+    app = sim.create_app(slug="suspendable")
+    installation_id = sim.install_app(app, "octo")
+    token = _exchange(sim, app, installation_id).json()["token"]
+    suspend = api(sim, _jwt(app), "PUT", f"/app/installations/{installation_id}/suspended")
+    assert suspend.status_code == 204
+    refused = _exchange(sim, app, installation_id)
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "This installation has been suspended"
+    assert api(sim, token, "GET", f"/repos/{repo.full_name}").status_code == 403
+    shown = api(sim, _jwt(app), "GET", f"/app/installations/{installation_id}").json()
+    assert shown["suspended_at"] is not None
+    api(sim, _jwt(app), "DELETE", f"/app/installations/{installation_id}/suspended")
+    assert api(sim, token, "GET", f"/repos/{repo.full_name}").status_code == 200
+    assert _exchange(sim, app, installation_id).status_code == 201
+
+
+def test_control_api_revokes_rotates_and_suspends(sim):
+    app = sim.create_app(slug="controlled")
+    installation_id = sim.install_app(app, "octo")
+    _exchange(sim, app, installation_id)
+    base = f"{sim.api_url}/_sim"
+    revoked = requests.post(
+        f"{base}/installation-tokens/revoke", json={"app_id": app.app_id}, timeout=5
+    )
+    assert revoked.json() == {"revoked": 1}
+    rotated = requests.post(f"{base}/apps/{app.app_id}/rotate-key", timeout=5).json()
+    assert rotated["private_key_pem"] != app.private_key_pem
+    requests.post(f"{base}/installations/{installation_id}/suspended", json={}, timeout=5)
+    assert sim.tokens.installations[installation_id].suspended_at is not None
+    requests.post(
+        f"{base}/installations/{installation_id}/suspended", json={"suspended": False}, timeout=5
+    )
+    assert sim.tokens.installations[installation_id].suspended_at is None

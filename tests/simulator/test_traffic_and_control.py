@@ -204,3 +204,35 @@ def test_control_api_refusals_are_json(sim):
     assert missing.status_code == 404 and "no repository" in missing.json()["message"]
     incomplete = http.post(f"{sim.api_url}/_sim/repos", json={})
     assert incomplete.status_code == 422 and "full_name" in incomplete.json()["message"]
+
+
+def test_primary_rate_limit_answers_as_github_does(sim, token, repo):
+    sim.inject_fault(path=r"/pulls$", status=403, rate_limit="primary", reset_in=120)
+    limited = api(sim, token, "GET", f"/repos/{repo.full_name}/pulls")
+    assert limited.status_code == 403
+    assert limited.json()["message"].startswith("API rate limit exceeded for user ID ")
+    assert limited.headers["X-RateLimit-Remaining"] == "0"
+    assert limited.headers["X-RateLimit-Resource"] == "core"
+    assert 110 <= int(limited.headers["X-RateLimit-Reset"]) - time.time() <= 121
+    assert "Retry-After" not in limited.headers
+    assert api(sim, token, "GET", f"/repos/{repo.full_name}/pulls").status_code == 200
+
+
+def test_secondary_rate_limit_with_and_without_retry_after(sim, token, repo):
+    sim.inject_fault(path=r"/pulls$", status=403, rate_limit="secondary")
+    sim.inject_fault(path=r"/pulls$", status=429, rate_limit="secondary", retry_after=3)
+    first = api(sim, token, "GET", f"/repos/{repo.full_name}/pulls")
+    second = api(sim, token, "GET", f"/repos/{repo.full_name}/pulls")
+    assert (first.status_code, second.status_code) == (403, 429)
+    for limited in (first, second):
+        assert limited.json()["message"].startswith("You have exceeded a secondary rate limit")
+        assert int(limited.headers["X-RateLimit-Remaining"]) > 0
+    assert "Retry-After" not in first.headers
+    assert second.headers["Retry-After"] == "3"
+
+
+def test_rate_limit_kind_is_checked(sim):
+    with pytest.raises(ValueError, match="primary"):
+        sim.inject_fault(rate_limit="tertiary")
+    answer = requests.post(f"{sim.api_url}/_sim/faults", json={"rate_limit": "x"}, timeout=5)
+    assert answer.status_code == 422
