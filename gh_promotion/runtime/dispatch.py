@@ -32,8 +32,6 @@ GITHUB_UNAVAILABLE_STATUS = 502  # GitHub, our upstream, kept failing: retry lat
 INTERNAL_ERROR_STATUS = 500
 CREDENTIALS_UNAVAILABLE_STATUS = 503  # our SSM parameter, not the sender, is at fault
 STILL_HANDLED_STATUS = 202  # a copy: the first copy, still running, will do the work
-# How long a copy waits for the first: within GitHub's 10-second webhook timeout.
-DUPLICATE_WAIT_SECONDS = 8.0
 
 _ledger = DeliveryLedger()
 
@@ -84,7 +82,7 @@ def _handle_once(delivery: Delivery, config: Config) -> Handled:
     key = (delivery.delivery_id, delivery.event, delivery.repository)
     entry, first = _ledger.claim(key)
     if not first:
-        return Handled(_answer_as_copy(delivery, entry))
+        return Handled(_answer_as_copy(delivery, entry, config.github.time_budget))
     handled = None
     try:
         handled = _handle(delivery, config)
@@ -127,9 +125,10 @@ def _handle(delivery: Delivery, config: Config) -> Handled:
         return Handled(Answer(200, result.to_dict(), result), requests())
 
 
-def _answer_as_copy(delivery: Delivery, first: Entry) -> Answer:
-    """The first copy's answer, once it has one; 202 if it is still running at the deadline."""
-    if not first.done.wait(DUPLICATE_WAIT_SECONDS) or first.answer is None:
+def _answer_as_copy(delivery: Delivery, first: Entry, wait_seconds: float) -> Answer:
+    """The first copy's answer, once it has one; 202 if it is still running after
+    ``wait_seconds`` (the delivery's time budget, which bounds the first copy too)."""
+    if not first.done.wait(wait_seconds) or first.answer is None:
         reason = "an earlier copy of this delivery is still being handled; its answer counts"
         body = {**error_body(reason, delivery), "duplicate_of": delivery.delivery_id}
         return Answer(STILL_HANDLED_STATUS, body)
