@@ -1,0 +1,146 @@
+"""The waitress server the service runs, with what plain waitress lacks for a public webhook.
+
+- **A deadline per request.** waitress's ``channel_timeout`` counts from the
+  last byte received, so a client sending one byte a second holds its
+  connection forever, and 100 such clients (the default ``connection_limit``)
+  stop the server accepting anyone. Here a request whose headers and body are
+  not complete ``request_deadline`` seconds after its first byte is closed, and
+  the connection limit is far above what a handful of slow clients can fill.
+- **A quick lane.** Requests that never wait on GitHub — ``/healthz``, pings,
+  refusals waitress makes itself, anything that is not a delivery — run on
+  their own small thread pool, so deliveries waiting on a slow GitHub never
+  delay a health check or a ping.
+- **JSON errors.** What waitress refuses itself (a body over the limit,
+  malformed HTTP) is answered in the same JSON as the app's refusals, with the
+  same access-log line, instead of waitress's plain text and silence.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import TcpWSGIServer
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
+
+logger = logging.getLogger(__name__)
+access_log = logging.getLogger("gh_promotion.access")  # the app's access log (webapp)
+
+QUICK_PING_BYTES = (
+    64 * 1024
+)  # GitHub's pings are a few kB; a larger "ping" is treated as a delivery
+
+
+class GuardedChannel(HTTPChannel):
+    """A connection that knows when the request it is receiving began."""
+
+    request_started = 0.0  # time.monotonic() of the first byte of the partial request
+
+    def received(self, data: bytes) -> bool:
+        if self.request is None and data:
+            self.request_started = time.monotonic()
+        return super().received(data)
+
+    def overdue(self, now: float, deadline: float) -> bool:
+        """Receiving one request for longer than ``deadline``, with nothing in flight."""
+        return (
+            self.request is not None
+            and not self.requests
+            and not self.will_close
+            and now - self.request_started > deadline
+        )
+
+
+class JsonErrorTask(ErrorTask):
+    """waitress's own refusals (413, 400, 431...) as the app answers: JSON, logged."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        message = str(error.body)
+        if error.code == 413:
+            message = f"body is over the {self.channel.server.body_limit}-byte limit"
+        body = json.dumps({"error": message}).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.append(("Content-Type", "application/json"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+        _log_refusal(self.channel, self.request, error.code)
+
+
+def _log_refusal(channel: GuardedChannel, request: Any, status: int) -> None:
+    """The access-log line the app writes for the requests it answers (``webapp``)."""
+    entry = {
+        "method": request.command or "",
+        "path": request.path or "",
+        "status": status,
+        "duration_ms": round((time.monotonic() - channel.request_started) * 1000, 3),
+        "delivery_id": request.headers.get("X_GITHUB_DELIVERY", ""),
+        "event": request.headers.get("X_GITHUB_EVENT", ""),
+        "remote_addr": channel.addr[0] if channel.addr else "",
+    }
+    access_log.info("%s %s %s", entry["method"], entry["path"], status, extra=entry)
+
+
+GuardedChannel.error_task_class = JsonErrorTask
+
+
+class GuardedServer(TcpWSGIServer):
+    """waitress's TCP server with a request deadline and a quick lane (see the module doc)."""
+
+    channel_class = GuardedChannel
+
+    def __init__(
+        self,
+        app: Any,
+        adj: Adjustments,
+        *,
+        webhook_path: str,
+        request_deadline: float,
+        quick_threads: int,
+    ) -> None:
+        self.webhook_path = webhook_path
+        self.request_deadline = request_deadline
+        self.body_limit = adj.max_request_body_size - 1  # waitress refuses at >= its setting
+        self.quick_dispatcher = ThreadedTaskDispatcher()
+        self.quick_dispatcher.set_thread_count(quick_threads)
+        deliveries = ThreadedTaskDispatcher()
+        deliveries.set_thread_count(adj.threads)
+        super().__init__(app, dispatcher=deliveries, adj=adj, sockinfo=adj.listen[0])
+
+    def add_task(self, channel: HTTPChannel) -> None:
+        """Deliveries to the delivery pool; what cannot wait on GitHub to the quick one."""
+        if self.is_delivery(channel.requests[0]):
+            self.task_dispatcher.add_task(channel)
+        else:
+            self.quick_dispatcher.add_task(channel)
+
+    def is_delivery(self, request: Any) -> bool:
+        if request.error or request.command != "POST" or request.path != self.webhook_path:
+            return False
+        is_ping = request.headers.get("X_GITHUB_EVENT", "").strip().lower() == "ping"
+        return not (is_ping and request.content_length <= QUICK_PING_BYTES)
+
+    def maintenance(self, now: float) -> None:
+        """waitress's idle timeout, then the deadline on requests still arriving."""
+        super().maintenance(now)
+        clock = time.monotonic()
+        overdue = [
+            c for c in self.active_channels.values() if c.overdue(clock, self.request_deadline)
+        ]
+        for channel in overdue:
+            channel.will_close = True
+        if overdue:
+            logger.info(
+                "closed %d connection(s) whose request was not complete within %g s",
+                len(overdue),
+                self.request_deadline,
+            )
+
+    def shutdown_workers(self, timeout: float) -> None:
+        self.task_dispatcher.shutdown(cancel_pending=True, timeout=timeout)
+        self.quick_dispatcher.shutdown(cancel_pending=True, timeout=timeout)
