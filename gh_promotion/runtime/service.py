@@ -157,8 +157,7 @@ class GracefulServer:
         """Keep-alive and half-received connections are not deliveries in flight: close
         them once what was already answered has been sent."""
         for channel in self._channels():
-            if not channel.requests:
-                channel.close_when_flushed = True
+            channel.close_when_idle()
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
 from typing import Any
 
@@ -30,15 +31,19 @@ from waitress.task import ErrorTask, ThreadedTaskDispatcher
 logger = logging.getLogger(__name__)
 access_log = logging.getLogger("gh_promotion.access")  # the app's access log (webapp)
 
+LINGER_SECONDS = 2.0  # how long a refused client may go on sending before it is closed
 QUICK_PING_BYTES = (
     64 * 1024
 )  # GitHub's pings are a few kB; a larger "ping" is treated as a delivery
 
 
 class GuardedChannel(HTTPChannel):
-    """A connection that knows when the request it is receiving began."""
+    """A connection that knows when the request it is receiving began, and that lingers
+    after refusing a request so the client can read the refusal (see ``handle_close``)."""
 
     request_started = 0.0  # time.monotonic() of the first byte of the partial request
+    linger_on_close = False  # set when a refusal is answered before the body was read
+    lingering_since: float | None = None
 
     def received(self, data: bytes) -> bool:
         if self.request is None and data:
@@ -47,12 +52,52 @@ class GuardedChannel(HTTPChannel):
 
     def overdue(self, now: float, deadline: float) -> bool:
         """Receiving one request for longer than ``deadline``, with nothing in flight."""
+        if self.lingering_since is not None:
+            return now - self.lingering_since > LINGER_SECONDS
         return (
             self.request is not None
             and not self.requests
             and not self.will_close
             and now - self.request_started > deadline
         )
+
+    def handle_close(self) -> None:
+        """After a refusal, send FIN and read (and drop) what the client is still sending.
+
+        Closing with unread input makes the kernel answer RST, and a client still
+        writing its body then loses the 413 it was sent. Reading on until the
+        client closes (or ``LINGER_SECONDS``) is the "lingering close" of nginx
+        and Apache.
+        """
+        if self.linger_on_close and self.lingering_since is None and not self.total_outbufs_len:
+            try:
+                self.socket.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+            else:
+                self.lingering_since = time.monotonic()
+                self.will_close = self.close_when_flushed = False
+                return
+        super().handle_close()
+
+    def readable(self) -> bool:
+        return self.lingering_since is not None or super().readable()
+
+    def writable(self) -> bool:
+        return self.lingering_since is None and super().writable()
+
+    def handle_read(self) -> None:
+        if self.lingering_since is None:
+            super().handle_read()
+        else:
+            self.recv(self.adj.recv_bytes)  # dropped; at the client's EOF recv closes us
+
+    def close_when_idle(self) -> None:
+        """For a shutdown: close now if nothing is in flight, once flushed if answered."""
+        if self.lingering_since is not None:
+            super().handle_close()
+        elif not self.requests:
+            self.close_when_flushed = True
 
 
 class JsonErrorTask(ErrorTask):
@@ -62,14 +107,22 @@ class JsonErrorTask(ErrorTask):
         error = self.request.error
         message = str(error.body)
         if error.code == 413:
-            message = f"body is over the {self.channel.server.body_limit}-byte limit"
+            message = _too_large(self.request.content_length, self.channel.server.body_limit)
         body = json.dumps({"error": message}).encode()
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", "application/json"))
         self.set_close_on_finish()
+        self.channel.linger_on_close = True
         self.content_length = len(body)
         self.write(body)
         _log_refusal(self.channel, self.request, error.code)
+
+
+def _too_large(declared: int, limit: int) -> str:
+    """The app's words for the same refusal (``webapp``); chunked bodies declare no size."""
+    if declared > limit:
+        return f"body is {declared} bytes, over the {limit}-byte limit"
+    return f"body is over the {limit}-byte limit"
 
 
 def _log_refusal(channel: GuardedChannel, request: Any, status: int) -> None:
@@ -126,18 +179,23 @@ class GuardedServer(TcpWSGIServer):
         return not (is_ping and request.content_length <= QUICK_PING_BYTES)
 
     def maintenance(self, now: float) -> None:
-        """waitress's idle timeout, then the deadline on requests still arriving."""
+        """waitress's idle timeout, then the deadline on requests still arriving and the
+        end of lingering after a refusal."""
         super().maintenance(now)
         clock = time.monotonic()
-        overdue = [
-            c for c in self.active_channels.values() if c.overdue(clock, self.request_deadline)
-        ]
-        for channel in overdue:
-            channel.will_close = True
-        if overdue:
-            logger.info(
+        late = 0
+        for channel in list(self.active_channels.values()):
+            if not channel.overdue(clock, self.request_deadline):
+                continue
+            if channel.lingering_since is not None:
+                HTTPChannel.handle_close(channel)
+            else:
+                channel.will_close = True
+                late += 1
+        if late:  # at most one line per cleanup interval (1 s), however many
+            logger.warning(
                 "closed %d connection(s) whose request was not complete within %g s",
-                len(overdue),
+                late,
                 self.request_deadline,
             )
 
