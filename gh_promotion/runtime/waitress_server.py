@@ -31,6 +31,7 @@ from waitress.task import ErrorTask, ThreadedTaskDispatcher
 logger = logging.getLogger(__name__)
 access_log = logging.getLogger("gh_promotion.access")  # the app's access log (webapp)
 
+ACCEPT_BATCH = 64  # connections accepted per turn of the event loop, at most
 LINGER_SECONDS = 2.0  # how long a refused client may go on sending before it is closed
 QUICK_PING_BYTES = (
     64 * 1024
@@ -164,6 +165,22 @@ class GuardedServer(TcpWSGIServer):
         deliveries = ThreadedTaskDispatcher()
         deliveries.set_thread_count(adj.threads)
         super().__init__(app, dispatcher=deliveries, adj=adj, sockinfo=adj.listen[0])
+
+    def handle_accept(self) -> None:
+        """Accept every waiting connection, not one per turn of the event loop.
+
+        A turn costs time in proportion to the open connections (waitress asks
+        each whether it wants to read or write), so when hundreds of slow clients
+        reconnect at once, accepting one per turn left a health check waiting
+        behind all of them in the listen queue.
+        """
+        for _ in range(ACCEPT_BATCH):
+            if len(self._map) >= self.adj.connection_limit:
+                return
+            before = len(self._map)
+            super().handle_accept()
+            if len(self._map) == before:  # nothing was waiting (or accept failed)
+                return
 
     def add_task(self, channel: HTTPChannel) -> None:
         """Deliveries to the delivery pool; what cannot wait on GitHub to the quick one."""
