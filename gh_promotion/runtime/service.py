@@ -29,7 +29,8 @@ from gh_promotion.runtime.startup import StartupRefused, log_startup_warnings
 
 logger = logging.getLogger(__name__)
 
-DELIVERY_THREADS = 32  # deliveries wait on GitHub, not on CPU: 32 waiting cost 32 idle threads
+DELIVERY_THREADS = 8  # deliveries computing at once: more only contend for the GIL
+MOST_DELIVERY_THREADS = 40  # with one more per delivery waiting on GitHub, up to this
 QUICK_THREADS = 2  # /healthz, pings and refusals: never wait on GitHub
 CONNECTION_LIMIT = 1000  # open connections; slow clients each hold one until the deadline
 FD_HEADROOM = 100  # descriptors beside client connections: GitHub connections, logs, pipes
@@ -90,6 +91,7 @@ def build_server(app: Any, config: Config) -> Any:
         webhook_path=webhook_path(config),
         request_deadline=config.service.request_deadline,
         quick_threads=QUICK_THREADS,
+        most_threads=MOST_DELIVERY_THREADS,
     )
 
 
@@ -132,6 +134,7 @@ class GracefulServer:
     def _poll_once(self) -> None:
         from waitress import wasyncore
 
+        self._server.task_dispatcher.fit()  # a thread for each delivery now waiting on GitHub
         wasyncore.loop(timeout=POLL_SECONDS, map=self._server._map, use_poll=True, count=1)
 
     def _drain(self) -> None:

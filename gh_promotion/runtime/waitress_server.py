@@ -31,6 +31,7 @@ from waitress.task import ErrorTask, ThreadedTaskDispatcher
 logger = logging.getLogger(__name__)
 access_log = logging.getLogger("gh_promotion.access")  # the app's access log (webapp)
 
+WAITING_SECONDS = 0.25  # a delivery running longer is taken to be waiting on GitHub
 ACCEPT_BATCH = 64  # connections accepted per turn of the event loop, at most
 LINGER_SECONDS = 2.0  # how long a refused client may go on sending before it is closed
 QUICK_PING_BYTES = (
@@ -143,6 +144,54 @@ def _log_refusal(channel: GuardedChannel, request: Any, status: int) -> None:
 GuardedChannel.error_task_class = JsonErrorTask
 
 
+class DeliveryPool(ThreadedTaskDispatcher):
+    """Threads for deliveries: ``computing`` of them, plus one for each delivery that has
+    been running longer than ``WAITING_SECONDS`` (waiting on GitHub), up to ``most``.
+
+    A fixed pool is wrong either way: 8 threads let 8 deliveries stuck on a slow
+    GitHub hold up everything behind them; 32 threads all busy computing (a
+    burst of skipped deliveries) contend for the GIL and answer fewer a second
+    than 8. A delivery that waits costs an idle thread, so one is added for it.
+    """
+
+    def __init__(self, computing: int, most: int) -> None:
+        super().__init__()
+        self.computing, self.most = computing, most
+        self.started: dict[int, float] = {}  # id of a running task -> time.monotonic()
+        self.set_thread_count(computing)
+
+    def add_task(self, task: Any) -> None:
+        super().add_task(_Timed(task, self.started))
+        self.fit()
+
+    def fit(self) -> None:
+        """Called from the event loop: as many threads as computing + waiting need."""
+        cutoff = time.monotonic() - WAITING_SECONDS
+        waiting = sum(1 for started in list(self.started.values()) if started < cutoff)
+        wanted = min(self.most, self.computing + waiting)
+        with self.lock:
+            current = len(self.threads) - self.stop_count
+        if wanted > current or (wanted < current and not self.queue):
+            self.set_thread_count(wanted)
+
+
+class _Timed:
+    """A waitress task (a channel) whose running time the pool can see."""
+
+    def __init__(self, task: Any, started: dict[int, float]) -> None:
+        self.task, self._started = task, started
+
+    def service(self) -> None:
+        self._started[id(self)] = time.monotonic()
+        try:
+            self.task.service()
+        finally:
+            del self._started[id(self)]
+
+    def cancel(self) -> None:
+        self.task.cancel()
+
+
 class GuardedServer(TcpWSGIServer):
     """waitress's TCP server with a request deadline and a quick lane (see the module doc)."""
 
@@ -156,14 +205,14 @@ class GuardedServer(TcpWSGIServer):
         webhook_path: str,
         request_deadline: float,
         quick_threads: int,
+        most_threads: int,
     ) -> None:
         self.webhook_path = webhook_path
         self.request_deadline = request_deadline
         self.body_limit = adj.max_request_body_size - 1  # waitress refuses at >= its setting
         self.quick_dispatcher = ThreadedTaskDispatcher()
         self.quick_dispatcher.set_thread_count(quick_threads)
-        deliveries = ThreadedTaskDispatcher()
-        deliveries.set_thread_count(adj.threads)
+        deliveries = DeliveryPool(computing=adj.threads, most=most_threads)
         super().__init__(app, dispatcher=deliveries, adj=adj, sockinfo=adj.listen[0])
 
     def handle_accept(self) -> None:
@@ -199,6 +248,7 @@ class GuardedServer(TcpWSGIServer):
         """waitress's idle timeout, then the deadline on requests still arriving and the
         end of lingering after a refusal."""
         super().maintenance(now)
+        self.task_dispatcher.fit()
         clock = time.monotonic()
         late = 0
         for channel in list(self.active_channels.values()):
