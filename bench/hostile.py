@@ -200,6 +200,8 @@ def run(quick: bool = False) -> Section:
                     "ping": ping_probe(server),
                     "promotion delivery": promotion_probe(server, github),
                 }
+                for warm_up in probes.values():  # the first delivery exchanges the App's token
+                    warm_up()
                 quiet = probe_for(2.0 if quick else 5.0, probes)
                 slow = under_slow_clients(server, probes, clients, seconds)
                 waiting = [under_waiting_deliveries(server, github, k) for k in (8, 32)]

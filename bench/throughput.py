@@ -182,8 +182,10 @@ def build_section(loads: list[Load], alone: float, per_delivery: float, duration
         f"{LATENCY_SECONDS * 1000:.0f} ms by the simulator; one such delivery alone takes "
         f"{ms(alone)}, so without overlap the service could answer at most "
         f"{1 / alone:.0f}/s.",
-        f"The service runs {DELIVERY_THREADS} worker threads (waitress): at most "
-        f"{DELIVERY_THREADS} deliveries are handled at once and the other connections queue, "
+        f"The service runs {DELIVERY_THREADS} delivery threads (waitress) while deliveries "
+        "compute, adding one only for a delivery running longer than 0.25 s (waiting on "
+        f"GitHub), which none here does: at most {DELIVERY_THREADS} deliveries are handled "
+        "at once and the other connections queue, "
         "which is most of (b)'s p50. That bounds (b) at about "
         f"{DELIVERY_THREADS} / {ms(alone)} = {DELIVERY_THREADS / alone:.0f}/s; measured "
         f"{full.rate:.0f}/s with the service at {full.server_cpu:.0%} and the simulator's "
