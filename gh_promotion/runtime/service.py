@@ -35,6 +35,7 @@ QUICK_THREADS = 2  # /healthz, pings and refusals: never wait on GitHub
 CONNECTION_LIMIT = 1000  # open connections; slow clients each hold one until the deadline
 FD_HEADROOM = 100  # descriptors beside client connections: GitHub connections, logs, pipes
 POLL_SECONDS = 0.2  # how soon a stop request is noticed
+FIT_INTERVAL = 0.1  # how often the delivery pool is sized to the deliveries waiting
 SHUTDOWN_GRACE_SECONDS = 25.0  # under Kubernetes' and ECS's 30 s default stop timeout
 EXIT_OK, EXIT_CONFIG = 0, 2
 
@@ -121,6 +122,7 @@ class GracefulServer:
         self._server = server
         self._grace_seconds = grace_seconds
         self._stop = threading.Event()
+        self._next_fit = 0.0
 
     def request_stop(self, *_: object) -> None:
         """Safe from a signal handler: it only sets a flag the loop polls."""
@@ -134,7 +136,10 @@ class GracefulServer:
     def _poll_once(self) -> None:
         from waitress import wasyncore
 
-        self._server.task_dispatcher.fit()  # a thread for each delivery now waiting on GitHub
+        now = time.monotonic()
+        if now >= self._next_fit:  # a thread for each delivery now waiting on GitHub
+            self._next_fit = now + FIT_INTERVAL
+            self._server.task_dispatcher.fit()
         wasyncore.loop(timeout=POLL_SECONDS, map=self._server._map, use_poll=True, count=1)
 
     def _drain(self) -> None:

@@ -10,6 +10,8 @@
   refusals waitress makes itself, anything that is not a delivery — run on
   their own small thread pool, so deliveries waiting on a slow GitHub never
   delay a health check or a ping.
+- **Threads for deliveries that wait.** Deliveries run on a pool that grows by
+  one thread for each delivery waiting on GitHub (``DeliveryPool``).
 - **JSON errors.** What waitress refuses itself (a body over the limit,
   malformed HTTP) is answered in the same JSON as the app's refusals, with the
   same access-log line, instead of waitress's plain text and silence.
@@ -34,9 +36,8 @@ access_log = logging.getLogger("gh_promotion.access")  # the app's access log (w
 WAITING_SECONDS = 0.25  # a delivery running longer is taken to be waiting on GitHub
 ACCEPT_BATCH = 64  # connections accepted per turn of the event loop, at most
 LINGER_SECONDS = 2.0  # how long a refused client may go on sending before it is closed
-QUICK_PING_BYTES = (
-    64 * 1024
-)  # GitHub's pings are a few kB; a larger "ping" is treated as a delivery
+# GitHub's pings are a few kB; a larger "ping" goes to the delivery threads
+QUICK_PING_BYTES = 64 * 1024
 
 
 class GuardedChannel(HTTPChannel):
@@ -77,22 +78,18 @@ class GuardedChannel(HTTPChannel):
             except OSError:
                 pass
             else:
-                self.lingering_since = time.monotonic()
-                self.will_close = self.close_when_flushed = False
+                self._linger()
                 return
         super().handle_close()
 
-    def readable(self) -> bool:
-        return self.lingering_since is not None or super().readable()
-
-    def writable(self) -> bool:
-        return self.lingering_since is None and super().writable()
-
-    def handle_read(self) -> None:
-        if self.lingering_since is None:
-            super().handle_read()
-        else:
-            self.recv(self.adj.recv_bytes)  # dropped; at the client's EOF recv closes us
+    def _linger(self) -> None:
+        # Instance attributes, not overrides: the event loop asks every channel
+        # readable()/writable() on every turn, and only lingering ones differ.
+        self.lingering_since = time.monotonic()
+        self.will_close = self.close_when_flushed = False
+        self.readable = lambda: True  # type: ignore[method-assign]
+        self.writable = lambda: False  # type: ignore[method-assign]
+        self.handle_read = lambda: self.recv(self.adj.recv_bytes)  # type: ignore[method-assign]
 
     def close_when_idle(self) -> None:
         """For a shutdown: close now if nothing is in flight, once flushed if answered."""
