@@ -26,7 +26,7 @@ from bench.report import Section, Table
 from bench.serving import Server
 from bench.stats import median, ms, percentile
 from bench.world import GitHub, open_promotion
-from gh_promotion.runtime.service import WORKER_THREADS
+from gh_promotion.runtime.service import DELIVERY_THREADS
 
 CONCURRENCY = 32
 LATENCY_SECONDS = 0.020
@@ -182,10 +182,12 @@ def build_section(loads: list[Load], alone: float, per_delivery: float, duration
         f"{LATENCY_SECONDS * 1000:.0f} ms by the simulator; one such delivery alone takes "
         f"{ms(alone)}, so without overlap the service could answer at most "
         f"{1 / alone:.0f}/s.",
-        f"The service runs {WORKER_THREADS} worker threads (waitress): at most "
-        f"{WORKER_THREADS} deliveries are handled at once and the other connections queue, "
+        f"The service runs {DELIVERY_THREADS} delivery threads (waitress) while deliveries "
+        "compute, adding one only for a delivery running longer than 0.25 s (waiting on "
+        f"GitHub), which none here does: at most {DELIVERY_THREADS} deliveries are handled "
+        "at once and the other connections queue, "
         "which is most of (b)'s p50. That bounds (b) at about "
-        f"{WORKER_THREADS} / {ms(alone)} = {WORKER_THREADS / alone:.0f}/s; measured "
+        f"{DELIVERY_THREADS} / {ms(alone)} = {DELIVERY_THREADS / alone:.0f}/s; measured "
         f"{full.rate:.0f}/s with the service at {full.server_cpu:.0%} and the simulator's "
         f"process at {full.bench_cpu:.0%} of a core, so neither the service's CPU nor the "
         "simulator was the bottleneck: the thread pool was.",

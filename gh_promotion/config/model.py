@@ -134,6 +134,7 @@ class ServiceConfig(NamedTuple):
     addr: str = ""
     port: int = 8080
     timeout: float = 5.0  # seconds; YAML and env take Go durations ("5s", "1m30s")
+    request_deadline: float = 10.0  # seconds from a request's first byte to its last
     max_body_bytes: int = GITHUB_MAX_PAYLOAD_BYTES
 
 

@@ -359,6 +359,15 @@ OPTIONS: tuple[Option, ...] = (
         scope="service",
     ),
     Option(
+        "service.request_deadline",
+        "duration",
+        "How long a client may take to send a whole request (headers and body) before"
+        " the connection is closed",
+        flag="request-deadline",
+        env="SERVICE_REQUEST_DEADLINE",
+        scope="service",
+    ),
+    Option(
         "service.max_body_bytes",
         "int",
         "The largest webhook body accepted, in bytes",

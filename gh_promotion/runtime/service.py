@@ -1,9 +1,11 @@
 """``gh-promotion service``: the webhook app behind a production WSGI server.
 
-The server is waitress (see docs/runtimes.md for the measurement behind the
-choice): its event loop reads requests, so clients that send their headers a
-byte at a time cost a socket each, not a worker; complete requests run on a
-thread pool, so deliveries are handled in parallel.
+The server is waitress (see docs/runtimes.md for the measurements behind the
+choice) with the guards of ``runtime/waitress_server.py``: its event loop reads
+requests, so slow clients cost a socket each, not a worker, and a request not
+received within ``service.requestDeadline`` is closed; deliveries run on a
+pool of threads sized for deliveries that wait on GitHub, while health checks
+and pings run on their own small pool and are never queued behind them.
 
 Plain ``waitress.serve`` dies on SIGTERM with requests in flight. Here SIGTERM
 (and SIGINT) close the listening socket, close idle and half-received
@@ -27,8 +29,13 @@ from gh_promotion.runtime.startup import StartupRefused, log_startup_warnings
 
 logger = logging.getLogger(__name__)
 
-WORKER_THREADS = 8  # deliveries wait on GitHub, not on CPU
+DELIVERY_THREADS = 8  # deliveries computing at once: more only contend for the GIL
+MOST_DELIVERY_THREADS = 40  # with one more per delivery waiting on GitHub, up to this
+QUICK_THREADS = 2  # /healthz, pings and refusals: never wait on GitHub
+CONNECTION_LIMIT = 1000  # open connections; slow clients each hold one until the deadline
+FD_HEADROOM = 100  # descriptors beside client connections: GitHub connections, logs, pipes
 POLL_SECONDS = 0.2  # how soon a stop request is noticed
+FIT_INTERVAL = 0.1  # how often the delivery pool is sized to the deliveries waiting
 SHUTDOWN_GRACE_SECONDS = 25.0  # under Kubernetes' and ECS's 30 s default stop timeout
 EXIT_OK, EXIT_CONFIG = 0, 2
 
@@ -56,27 +63,56 @@ def serve(config: Config) -> int:
 
 
 def build_server(app: Any, config: Config) -> Any:
-    """A waitress server bound to ``service.addr:service.port``, not yet serving.
+    """A guarded waitress server bound to ``service.addr:service.port``, not yet serving.
 
     ``service.timeout`` becomes waitress's ``channel_timeout``: a connection
     with no request in progress and no read or write for that long is closed.
+    ``service.requestDeadline`` bounds how long one request may take to arrive.
     """
-    from waitress import create_server
+    from waitress.adjustments import Adjustments
 
-    timeout = max(1, math.ceil(config.service.timeout))
-    return create_server(
-        app,
+    from gh_promotion.runtime.waitress_server import GuardedServer
+    from gh_promotion.runtime.webapp import webhook_path
+
+    adjustments = Adjustments(
         host=config.service.addr or "0.0.0.0",
         port=config.service.port,
-        threads=WORKER_THREADS,
-        channel_timeout=timeout,
-        cleanup_interval=max(1, min(30, timeout)),
-        # Twice the app's limit: a body just over it gets the app's JSON 413, while
-        # waitress's own (plain-text) 413 still bounds what a chunked upload can buffer.
-        max_request_body_size=2 * config.service.max_body_bytes,
+        threads=DELIVERY_THREADS,
+        connection_limit=connection_limit(CONNECTION_LIMIT),
+        channel_timeout=max(1, math.ceil(config.service.timeout)),
+        cleanup_interval=1,  # how often idle timeouts and request deadlines are checked
+        # waitress refuses a body of this many bytes or more: one over the app's limit.
+        max_request_body_size=config.service.max_body_bytes + 1,
         ident="gh-promotion",
         asyncore_use_poll=True,
     )
+    return GuardedServer(
+        app,
+        adjustments,
+        webhook_path=webhook_path(config),
+        request_deadline=config.service.request_deadline,
+        quick_threads=QUICK_THREADS,
+        most_threads=MOST_DELIVERY_THREADS,
+    )
+
+
+def connection_limit(wanted: int) -> int:
+    """``wanted``, raising the soft open-file limit to fit it when the hard limit allows;
+    else as many connections as the descriptors allow (often 1024 by default)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = wanted + FD_HEADROOM
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - FD_HEADROOM))
 
 
 class GracefulServer:
@@ -86,6 +122,7 @@ class GracefulServer:
         self._server = server
         self._grace_seconds = grace_seconds
         self._stop = threading.Event()
+        self._next_fit = 0.0
 
     def request_stop(self, *_: object) -> None:
         """Safe from a signal handler: it only sets a flag the loop polls."""
@@ -99,6 +136,10 @@ class GracefulServer:
     def _poll_once(self) -> None:
         from waitress import wasyncore
 
+        now = time.monotonic()
+        if now >= self._next_fit:  # a thread for each delivery now waiting on GitHub
+            self._next_fit = now + FIT_INTERVAL
+            self._server.task_dispatcher.fit()
         wasyncore.loop(timeout=POLL_SECONDS, map=self._server._map, use_poll=True, count=1)
 
     def _drain(self) -> None:
@@ -113,7 +154,7 @@ class GracefulServer:
             self._poll_once()
         if self._server.active_channels:
             logger.error("stopped with %d connection(s) still busy", len(self._channels()))
-        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        self._server.shutdown_workers(timeout=1)
         self._server.trigger.close()
         _tell("gh-promotion service stopped")
 
@@ -124,8 +165,7 @@ class GracefulServer:
         """Keep-alive and half-received connections are not deliveries in flight: close
         them once what was already answered has been sent."""
         for channel in self._channels():
-            if not channel.requests:
-                channel.close_when_flushed = True
+            channel.close_when_idle()
 
 
 @contextmanager

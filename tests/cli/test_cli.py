@@ -133,6 +133,7 @@ def test_config_show_is_yaml_with_origins_and_redacted_secrets(capsys, workdir, 
         "addr": "",
         "port": 9100,
         "timeout": "5s",
+        "requestDeadline": "10s",
         "maxBodyBytes": 25 * 1024 * 1024,
     }
     assert origins["path"] == "config.yaml:2"

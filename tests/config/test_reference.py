@@ -76,6 +76,7 @@ PROMISED = {
     "service.addr": ("ADDR", "addr"),
     "service.port": ("PORT", "port"),
     "service.timeout": ("SERVICE_IO_TIMEOUT", "service-io-timeout"),
+    "service.request_deadline": ("SERVICE_REQUEST_DEADLINE", "request-deadline"),
     "service.max_body_bytes": ("MAX_BODY_BYTES", "max-body-bytes"),
     "lambda.payload_type": ("LAMBDA_PAYLOAD_TYPE", "lambda-payload-type"),
 }

@@ -6,6 +6,7 @@ subprocess; deliveries are signed exactly as GitHub signs them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -138,6 +139,72 @@ def test_a_body_over_the_limit_is_413(service: ServiceProcess) -> None:
     assert str(BODY_LIMIT) in answer["error"]
 
 
+def _port(service: ServiceProcess) -> int:
+    return int(service.root.rsplit(":", 1)[1])
+
+
+def _raw_exchange(service: ServiceProcess, request: bytes) -> tuple[int, dict, str]:
+    """Send ``request`` as it is; the status, JSON body and Content-Type of the answer."""
+    with socket.create_connection(("127.0.0.1", _port(service)), timeout=10) as sock:
+        sock.sendall(request)
+        raw = b""
+        while chunk := sock.recv(65536):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    fields = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), json.loads(body), fields["Content-Type"]
+
+
+def _access_lines(service: ServiceProcess, delivery_id: str) -> list[dict]:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = [
+            r
+            for r in service.log_records()
+            if r.get("logger") == "gh_promotion.access" and r.get("delivery_id") == delivery_id
+        ]
+        if lines:
+            return lines
+        time.sleep(0.05)
+    return []
+
+
+def _headers(delivery_id: str, framing: str) -> bytes:
+    return (
+        f"POST {WEBHOOK_PATH} HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: ping\r\n"
+        f"X-GitHub-Delivery: {delivery_id}\r\nContent-Type: application/json\r\n"
+        f"{framing}\r\n\r\n"
+    ).encode()
+
+
+def test_a_body_far_over_the_limit_is_a_json_413_with_its_access_line(
+    service: ServiceProcess,
+) -> None:
+    """Above twice the limit waitress itself used to answer, in plain text, unlogged."""
+    request = _headers("huge-1", f"Content-Length: {3 * BODY_LIMIT}")
+    status, answer, content_type = _raw_exchange(service, request)
+    assert (status, content_type) == (413, "application/json")
+    assert answer == {"error": f"body is {3 * BODY_LIMIT} bytes, over the {BODY_LIMIT}-byte limit"}
+    (line,) = _access_lines(service, "huge-1")
+    assert (line["status"], line["event"], line["path"]) == (413, "ping", WEBHOOK_PATH)
+
+
+def test_a_chunked_body_over_the_limit_is_a_json_413_with_its_access_line(
+    service: ServiceProcess,
+) -> None:
+    """Chunked bodies have no Content-Length to refuse early; past twice the limit
+    waitress used to answer them in plain text."""
+    chunk = b"x" * (2 * BODY_LIMIT + 1)
+    body = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n0\r\n\r\n"
+    request = _headers("chunked-1", "Transfer-Encoding: chunked") + body
+    status, answer, content_type = _raw_exchange(service, request)
+    assert (status, content_type) == (413, "application/json")
+    assert str(BODY_LIMIT) in answer["error"]
+    (line,) = _access_lines(service, "chunked-1")
+    assert line["status"] == 413
+
+
 def test_each_request_leaves_one_json_access_line(service: ServiceProcess) -> None:
     headers, body = signed("ping", example("ping/payload.json"), delivery_id="access-line-1")
     assert http("POST", service.base_url, body, headers)[0] == 200
@@ -231,3 +298,108 @@ def test_an_idle_connection_is_closed_after_the_io_timeout(service: ServiceProce
         assert sock.recv(1) == b""  # closed by the server
         waited = time.monotonic() - started
     assert 1.5 <= waited < 8
+
+
+class Tricklers:
+    """``count`` connections that each send a byte of an unfinished request every 0.2 s."""
+
+    def __init__(self, port: int, count: int) -> None:
+        self.sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._trickle, daemon=True)
+        for sock in self.sockets:
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Pad: ")
+        self._thread.start()
+
+    def _trickle(self) -> None:
+        while not self._stop.wait(0.2):
+            for sock in self.sockets:
+                with contextlib.suppress(OSError):
+                    sock.sendall(b"a")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        for sock in self.sockets:
+            sock.close()
+
+
+def test_more_slow_clients_than_waitress_default_limit_do_not_lock_others_out(
+    service: ServiceProcess,
+) -> None:
+    """waitress stops accepting at 100 connections by default; each byte kept them alive."""
+    slow = Tricklers(_port(service), 150)
+    try:
+        time.sleep(0.5)
+        status, body, _ = http("GET", f"{service.root}/healthz", timeout=5)
+        headers, ping = signed("ping", example("ping/payload.json"))
+        pinged = http("POST", service.base_url, ping, headers, timeout=5)[0]
+    finally:
+        slow.close()
+    assert (status, body["status"], pinged) == (200, "ok", 200)
+
+
+@pytest.fixture(scope="module")
+def strict_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
+    """A request deadline of 1 s, and an idle timeout far longer, so only the deadline acts."""
+    args = ["--github-webhook-secret", SECRET, "-A", "token", "--github-api-url"]
+    args += ["http://127.0.0.1:9", "--request-deadline", "1s", "-t", "60s", "-P", WEBHOOK_PATH]
+    env = clean_env(GITHUB_TOKEN="ghp_" + "x" * 36)
+    running = ServiceProcess(args, env, tmp_path_factory.mktemp("strict"))
+    try:
+        running.wait_listening()
+        yield running
+    finally:
+        running.kill()
+
+
+def _seconds_until_closed(port: int, start: bytes, then: bytes) -> float:
+    """Send ``start``, then ``then`` a byte every 0.1 s; how long until the server closed."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.settimeout(0.1)
+        sock.sendall(start)
+        for byte in then:
+            try:
+                sock.sendall(bytes([byte]))
+                if sock.recv(1) == b"":
+                    break
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize("where", ["headers", "body"])
+def test_a_request_not_complete_within_the_deadline_is_closed(
+    strict_service: ServiceProcess, where: str
+) -> None:
+    """Each byte used to restart the idle timeout: a trickle held a connection forever."""
+    if where == "headers":
+        start, then = b"POST / HTTP/1.1\r\nHost: x\r\nX-Pad: ", b"a" * 100
+    else:
+        start, then = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n", b"{" * 99
+    seconds = _seconds_until_closed(_port(strict_service), start, then)
+    assert seconds < 6, f"still open after {seconds:.1f} s of a 10 s trickle"
+    assert strict_service.process.poll() is None
+    status, _, _ = http("GET", f"{strict_service.root}/healthz", timeout=5)
+    assert status == 200
+    logged = [r.get("message", "") for r in strict_service.log_records()]
+    assert any("not complete within 1 s" in message for message in logged)
+
+
+def test_a_slow_but_timely_request_is_answered(strict_service: ServiceProcess) -> None:
+    headers, body = signed("ping", example("ping/payload.json"), delivery_id="timely-1")
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    request = (
+        f"POST {WEBHOOK_PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n"
+        f"Connection: close\r\n{head}\r\n"
+    ).encode() + body
+    with socket.create_connection(("127.0.0.1", _port(strict_service)), timeout=10) as sock:
+        half = len(request) // 2
+        sock.sendall(request[:half])
+        time.sleep(0.3)
+        sock.sendall(request[half:])
+        answer = sock.makefile("rb").readline()
+    assert answer.startswith(b"HTTP/1.1 200")
