@@ -73,11 +73,25 @@ def test_event_bad_input_exits_2(tmp_path: Path, event: Any, words: str) -> None
     assert "Traceback" not in done.stderr
 
 
-def test_event_unsupported_exits_2_with_the_error_json(tmp_path: Path) -> None:
-    event = lambda_events.eventbridge("star", example("star/created.payload.json"), "eb-3")
+def test_event_unknown_exits_2_with_the_error_json(tmp_path: Path) -> None:
+    event = lambda_events.eventbridge("invalid", example("star/created.payload.json"), "eb-3")
     done = invoke("event", event, tmp_path)
     assert done.returncode == 2
-    assert json.loads(done.stdout)["error"] == "unsupported event type: star"
+    assert json.loads(done.stdout)["error"] == "unknown event type: invalid"
+
+
+@pytest.mark.parametrize("name", ["installation", "installation_repositories", "meta", "star"])
+def test_event_github_sends_but_it_does_not_act_on_is_skipped_exit_0(
+    tmp_path: Path, name: str
+) -> None:
+    payload = example("installation/created.payload.json")
+    done = invoke("event", lambda_events.eventbridge(name, payload, "eb-5"), tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["status"], result["reason"]) == (
+        "skipped",
+        f"gh-promotion does not act on {name} events",
+    )
 
 
 def test_event_github_unreachable_exits_1(tmp_path: Path) -> None:
@@ -144,7 +158,7 @@ def test_lambda_event_runs_the_runtime_api_loop(
     runtime_api: FakeRuntimeApi, tmp_path: Path
 ) -> None:
     runtime_api.invoke("req-1", lambda_events.eventbridge("ping", {"zen": "x"}, "eb-10"))
-    runtime_api.invoke("req-2", lambda_events.eventbridge("star", {"action": "created"}, "eb-11"))
+    runtime_api.invoke("req-2", lambda_events.eventbridge("invalid", {"action": "x"}, "eb-11"))
     payload = push("octo/app", "main", "a" * 40, properties={})
     runtime_api.invoke("req-3", lambda_events.eventbridge("push", payload, "eb-12"))
     process = start_runtime(
@@ -161,7 +175,7 @@ def test_lambda_event_runs_the_runtime_api_loop(
         stderr
     )
     assert (second.request_id, second.kind) == ("req-2", "response")
-    assert second.body["error"] == "unsupported event type: star"  # returned: no retry helps
+    assert second.body["error"] == "unknown event type: invalid"  # returned: no retry helps
     # raised: Lambda marks the invocation failed, so EventBridge retries it later
     assert (third.request_id, third.kind) == ("req-3", "error")
     assert third.body["errorType"] == "DeliveryNotHandled"

@@ -99,11 +99,22 @@ def test_get_on_the_webhook_path_is_405_and_healthz_answers() -> None:
     assert body_of(aws_lambda.handler(health, None))["status"] == "ok"
 
 
-def test_an_unsupported_event_is_400() -> None:
-    headers, body = signed("star", example("star/created.payload.json"))
+def test_a_github_event_it_does_not_act_on_is_200_skipped() -> None:
+    headers, body = signed("installation", example("installation/created.payload.json"))
+    response = aws_lambda.handler(lambda_events.http_api_v2(headers, body, path="/hooks"), None)
+    assert response["statusCode"] == 200
+    answer = body_of(response)
+    assert (answer["status"], answer["reason"]) == (
+        "skipped",
+        "gh-promotion does not act on installation events",
+    )
+
+
+def test_a_name_that_is_no_github_event_is_400() -> None:
+    headers, body = signed("invalid", example("star/created.payload.json"))
     response = aws_lambda.handler(lambda_events.http_api_v2(headers, body, path="/hooks"), None)
     assert response["statusCode"] == 400
-    assert body_of(response)["error"] == "unsupported event type: star"
+    assert body_of(response)["error"] == "unknown event type: invalid"
 
 
 def test_the_http_handler_refuses_an_eventbridge_event() -> None:
