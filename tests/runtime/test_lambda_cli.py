@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.payloads import example, push
+from tests.reliability.bad_inputs import lambda_envelope_cases
 from tests.runtime import lambda_events
 from tests.runtime.fake_runtime_api import FakeRuntimeApi
 from tests.runtime.helpers import SECRET, clean_env, signed
@@ -126,6 +127,38 @@ def test_http_without_a_webhook_secret_refuses_and_exits_2(tmp_path: Path) -> No
     )
     assert done.returncode == 2
     assert "no webhook secret" in done.stderr
+
+
+ISSUE_ENVELOPES = (  # the malformed Lambda HTTP events issue 11 saw crash inside mangum
+    "body as an object",
+    "body as a number",
+    "isBase64Encoded with a body that is not base64",
+    "v2 headers null",
+    "v2 headers a list",
+    "a numeric header value",
+    "requestContext without http",
+    'version "2.0" on a v1 event',
+)
+
+
+@pytest.mark.parametrize("name", ISSUE_ENVELOPES)
+def test_http_malformed_event_exits_2_with_a_400_and_one_log_line(
+    tmp_path: Path, name: str
+) -> None:
+    headers, body = signed("ping", example("ping/payload.json"))
+    event = dict(lambda_envelope_cases(headers, body))[name]
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps(event))
+    done = invoke("http", "", tmp_path, "--event", str(event_file))
+    assert (done.returncode, "Traceback" in done.stderr) == (2, False), done.stderr
+    response = json.loads(done.stdout)
+    assert response["statusCode"] == 400
+    assert json.loads(response["body"])["error"].startswith("not a valid ")
+    lines = [json.loads(line) for line in done.stderr.splitlines()]
+    about_the_event = [r for r in lines if r["logger"] != "gh_promotion.runtime.startup"]
+    assert [r["message"].split(":")[0] for r in about_the_event] == [
+        "refusing the Lambda HTTP event"
+    ]
 
 
 @pytest.fixture
