@@ -61,11 +61,12 @@ def test_event_from_a_file(tmp_path: Path) -> None:
     ("event", "words"),
     [
         ('{"detail-type": "push", ', "not valid JSON"),
+        ('{"detail-type": "push", "detail": {"size": ' + "7" * 5000 + "}}", "not valid JSON"),
         ("[]", "must be a JSON object"),
         (lambda_events.http_api_v2({}, b"{}"), "use `lambda http`"),
         ({"detail-type": "push", "detail": [], "id": "x"}, "detail must be"),
     ],
-    ids=["malformed", "array", "http-event", "detail-not-object"],
+    ids=["malformed", "5000-digit-integer", "array", "http-event", "detail-not-object"],
 )
 def test_event_bad_input_exits_2(tmp_path: Path, event: Any, words: str) -> None:
     done = invoke("event", event, tmp_path)
