@@ -80,6 +80,9 @@ def http_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     if not is_http_event(event):
         return _http_error(400, "not an API Gateway or Function URL event")
     config = current_config()
+    refusal = _envelope_refusal(event)
+    if refusal is not None:
+        return refusal
     _note_payload_type(event, config)
     from gh_promotion.runtime.startup import StartupRefused
 
@@ -246,6 +249,19 @@ def _note_payload_type(event: LambdaEvent, config: Config) -> None:
             shape,
             shape,
         )
+
+
+def _envelope_refusal(event: LambdaEvent) -> dict[str, Any] | None:
+    """A 400 answer for an HTTP event mangum would crash on (one log line), else None."""
+    from gh_promotion.intake import IntakeError
+    from gh_promotion.intake.lambda_http import check_http_event
+
+    try:
+        check_http_event(event)
+    except IntakeError as exc:
+        logger.warning("refusing the Lambda HTTP event: %s", exc.message)
+        return _http_error(exc.status, exc.message)
+    return None
 
 
 def _http_error(status: int, message: str) -> dict[str, Any]:

@@ -151,7 +151,23 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = redact(self.formatException(record.exc_info))
         if record.stack_info:
             entry["stack"] = redact(self.formatStack(record.stack_info))
-        return json.dumps(entry, ensure_ascii=False, default=repr)
+        return _escape_lone_surrogates(json.dumps(entry, ensure_ascii=False, default=repr))
+
+
+# A payload's "\ud800" escape decodes to a lone surrogate, which no stream can
+# encode: the record would be lost with a "--- Logging error ---" on stderr.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_lone_surrogates(line: str) -> str:
+    """Write lone surrogates as the JSON escapes they came in as; the line stays valid JSON.
+
+    Outside string values JSON has only ASCII, so every match is inside a string,
+    where ``\\udXXX`` decodes back to the same character.
+    """
+    if line.isascii():
+        return line
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
 
 
 class _Handler(logging.StreamHandler):  # type: ignore[type-arg]

@@ -27,7 +27,8 @@ def handle(delivery: Delivery, config: Config) -> Result:
     """Handle one delivery end to end and return its result.
 
     Raises :class:`BadDelivery` (4xx) for a delivery that cannot be handled as
-    sent, :class:`UnsupportedEvent` (400) for an event name outside the
-    supported set, :class:`GitHubUnavailable` (5xx) when GitHub kept failing.
+    sent, :class:`UnsupportedEvent` (400) for an event name GitHub never sends
+    (a GitHub event it does not act on is *skipped*), :class:`GitHubUnavailable`
+    (5xx) when GitHub kept failing.
     """
     return handle_delivery(delivery, config)

@@ -19,8 +19,10 @@ class BadDelivery(Exception):
 
 
 class UnsupportedEvent(BadDelivery):
+    """An event name GitHub never sends (documented but unused events are skipped)."""
+
     def __init__(self, event: str) -> None:
-        super().__init__(f"unsupported event type: {event}", status=400)
+        super().__init__(f"unknown event type: {event}", status=400)
         self.event = event
 
 

@@ -25,7 +25,7 @@ def _handle(delivery: Delivery, config: Config) -> Result:
     if delivery.event == "ping":
         return Result(Status.PONG, "pong")
     if delivery.event not in SUPPORTED_EVENTS:
-        raise UnsupportedEvent(delivery.event)
+        return _not_acted_on(delivery.event)
     if not isinstance(delivery.payload, Mapping):
         raise BadDelivery("payload must be a JSON object")
     if delivery.event not in config.promotion.events:
@@ -53,6 +53,20 @@ def _handle(delivery: Delivery, config: Config) -> Result:
     gateway = RepositoryGateway(requester, repo.owner, repo.name, dry_run=config.promotion.dry_run)
     result = carry_out(intent, gateway, config)
     return result._replace(writes=tuple(gateway.writes))
+
+
+def _not_acted_on(event: str) -> Result:
+    """A GitHub event gh-promotion has no use for is received, not refused.
+
+    GitHub sends every App ``installation``, ``meta`` and a few more whatever it
+    subscribes to; a 4xx would list them as failed deliveries in the App's
+    settings. A name GitHub never sends is the sender's mistake: 400.
+    """
+    from gh_promotion.intake.events import is_github_event
+
+    if not is_github_event(event):
+        raise UnsupportedEvent(event)
+    return Result(Status.SKIPPED, f"gh-promotion does not act on {event} events")
 
 
 def _from_own_check_suite(intent: Intent, config: Config) -> bool:

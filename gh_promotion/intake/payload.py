@@ -9,6 +9,7 @@ sends it URL-encoded in a ``payload`` field.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -56,6 +57,11 @@ def _json_object(raw: bytes) -> dict[str, Any]:
         raise IntakeError(400, f"payload is not valid JSON: {exc}") from None
     except RecursionError:
         raise IntakeError(400, "payload is not valid JSON: nested too deeply") from None
+    except ValueError:
+        # Python refuses to convert integers of more digits than this (4300 by
+        # default: the conversion takes quadratic time, CVE-2020-10735).
+        limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
+        raise IntakeError(400, f"payload has an integer of over {limit} digits") from None
     if not isinstance(payload, dict):
         raise IntakeError(400, f"payload must be a JSON object, got {type(payload).__name__}")
     return payload

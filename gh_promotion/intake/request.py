@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from gh_promotion.config.model import GITHUB_MAX_PAYLOAD_BYTES, SUPPORTED_EVENTS
+from gh_promotion.config.model import GITHUB_MAX_PAYLOAD_BYTES
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.intake.errors import IntakeError
+from gh_promotion.intake.events import is_github_event
 from gh_promotion.intake.payload import decode_payload
 from gh_promotion.intake.signature import verify_signature
 
 EVENT_HEADER = "x-github-event"
 DELIVERY_HEADER = "x-github-delivery"
-ACCEPTED_EVENTS = frozenset(("ping", *SUPPORTED_EVENTS))
 
 
 def read_delivery(
@@ -29,8 +29,8 @@ def read_delivery(
 ) -> Delivery:
     """Check a webhook request the way GitHub's delivery contract allows, and decode it.
 
-    Raises :class:`IntakeError` with 400 (missing header, unsupported event,
-    malformed payload), 401 (signature), 413 (body too large) or 415
+    Raises :class:`IntakeError` with 400 (missing header, an event name GitHub
+    never sends, malformed payload), 401 (signature), 413 (body too large) or 415
     (content type). ``skip_signature`` exists only for ``--insecure-skip-signature``.
     """
     lowered = lower_case_headers(headers)
@@ -40,8 +40,8 @@ def read_delivery(
         raise IntakeError(413, f"body is {len(body)} bytes, over the {max_body_bytes}-byte limit")
     if not skip_signature:
         verify_signature(lowered, body, secret)
-    if event not in ACCEPTED_EVENTS:
-        raise IntakeError(400, f"unsupported event type: {event}")
+    if not is_github_event(event):
+        raise IntakeError(400, f"unknown event type: {event}")
     payload = decode_payload(lowered.get("content-type", ""), body)
     return Delivery(event=event, delivery_id=delivery_id, payload=payload)
 

@@ -93,7 +93,7 @@ def read_event(event_path: str | None) -> dict[str, Any]:
         raise ValueError(f"cannot read event file {source}: {exc.strerror}") from None
     try:
         event = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, or an integer over Python's 4300 digits
         raise ValueError(f"event from {source} is not valid JSON: {exc}") from None
     if not isinstance(event, dict):
         raise ValueError(f"event from {source} must be a JSON object")

@@ -260,8 +260,17 @@ def test_statuses_other_than_success_are_skipped(state):
 def test_ping_is_answered_and_unknown_events_are_rejected():
     ping = payloads.example("ping/payload.json")
     assert handle(Delivery("ping", "d", ping), CONFIG).status is Status.PONG
-    with pytest.raises(UnsupportedEvent, match="unsupported event type: star"):
-        handle(Delivery("star", "d", payloads.example("star/created.payload.json")), CONFIG)
+    with pytest.raises(UnsupportedEvent, match="unknown event type: invalid"):
+        handle(Delivery("invalid", "d", payloads.example("star/created.payload.json")), CONFIG)
+
+
+def test_github_events_it_does_not_act_on_are_skipped():
+    result = handle(Delivery("star", "d", payloads.example("star/created.payload.json")), CONFIG)
+    assert (result.status, result.reason) == (
+        Status.SKIPPED,
+        "gh-promotion does not act on star events",
+    )
+    assert result.writes == ()
 
 
 def test_switched_off_events_are_skipped():

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gh_promotion.intake import sign
+from tests.runtime import lambda_events
 from tests.runtime.helpers import signed as signed_as_github
 
 ZERO_SHA = "0" * 40
@@ -123,6 +124,8 @@ def body_cases(good: Good, secret: str) -> Iterator[BadRequest]:
     yield signed(
         f"{good.event}: nested 100000 deep", good.event, b"[" * 100_000 + b"]" * 100_000, secret
     )
+    huge = raw[:-1] + b', "size": ' + b"7" * 5000 + b"}"
+    yield signed(f"{good.event}: an integer of 5000 digits", good.event, huge, secret)
 
 
 def shape_cases(goods: dict[str, Good], secret: str) -> Iterator[BadRequest]:
@@ -132,8 +135,11 @@ def shape_cases(goods: dict[str, Good], secret: str) -> Iterator[BadRequest]:
             body = json.dumps(_set(good.payload, (key,), None, remove=True)).encode()
             yield signed(f"{good.event}: no {key}", good.event, body, secret, skip_ok=True)
         body = json.dumps(good.payload).encode()
-        for event in ("issues", "PUSH", "pushes", "check_run", "../push", "Ping", "x" * 300):
+        for event in ("PUSH", "pushes", "../push", "Ping", "invalid", "x" * 300):
             yield signed(f"{good.event} body as event {event[:20]!r}", event, body, secret)
+        for event in ("issues", "check_run", "installation", "meta"):  # GitHub's, not acted on
+            name = f"{good.event} body as event {event!r}"
+            yield signed(name, event, body, secret, allowed=frozenset(), skip_ok=True)
     push = goods["push"].payload
     for ref in ("refs/tags/main", "refs/tags/x", "refs/pull/1/head", "main", "refs/heads/"):
         body = json.dumps({**push, "ref": ref}).encode()
@@ -148,6 +154,10 @@ def shape_cases(goods: dict[str, Good], secret: str) -> Iterator[BadRequest]:
     ):
         body = json.dumps({**push, "ref": f"refs/heads/{branch}"}).encode()
         yield signed(f"push: unicode branch {branch!r}", "push", body, secret, skip_ok=True)
+    lone = {**push, "ref": "refs/heads/\ud800"}
+    lone["repository"] = {**push["repository"], "full_name": "octo/\udfff"}
+    body = json.dumps(lone).encode()  # escaped in the body; lone surrogates once decoded
+    yield signed("push: lone surrogates in ref and full_name", "push", body, secret, skip_ok=True)
     body = json.dumps({**push, "after": ZERO_SHA}).encode()  # ("before" zeros: a new branch)
     yield signed("push: after all zeros", "push", body, secret, skip_ok=True)
     body = json.dumps({**push, "deleted": True, "after": ZERO_SHA}).encode()
@@ -216,6 +226,49 @@ def header_cases(goods: dict[str, Good], secret: str, limit: int) -> Iterator[Ba
     )
     big = json.dumps({**good.payload, "padding": "x" * (limit + 1)}).encode()
     yield BadRequest("body over the size limit", headers_for("push", big, secret), big)
+
+
+def lambda_envelope_cases(headers: dict[str, str], body: bytes) -> list[tuple[str, dict]]:
+    """Lambda HTTP events API Gateway never sends, each carrying a good signed delivery.
+
+    A misconfigured integration, a hand-written test event or a replay can; each
+    crashed inside mangum before it was checked (API Gateway then answers 502).
+    """
+    v1 = lambda_events.rest_api_v1(headers, body)
+    v2 = lambda_events.http_api_v2(headers, body)
+    without_http = {k: v for k, v in v2["requestContext"].items() if k != "http"}
+    v1_context = v1["requestContext"]
+
+    def changed(event: dict, **fields: Any) -> dict:
+        return {**copy.deepcopy(event), **fields}
+
+    return [
+        ("body as an object", changed(v1, body=json.loads(body))),
+        ("body as a number", changed(v2, body=42, isBase64Encoded=False)),
+        ("isBase64Encoded with a body that is not base64", changed(v2, body="not base64!")),
+        ("isBase64Encoded with a plain JSON body", changed(v1, isBase64Encoded=True)),
+        ("isBase64Encoded as a string", changed(v2, isBase64Encoded="true")),
+        ("v2 headers null", changed(v2, headers=None)),
+        ("v2 headers a list", changed(v2, headers=[[k, v] for k, v in v2["headers"].items()])),
+        ("a numeric header value", changed(v2, headers={**v2["headers"], "x-github-hook-id": 1})),
+        (
+            "a numeric v1 header value",
+            changed(v1, headers={**v1["headers"], "X-GitHub-Hook-ID": 1}),
+        ),
+        ("multiValueHeaders value not a list", changed(v1, multiValueHeaders={"Host": "x"})),
+        ("requestContext without http", changed(v2, requestContext=without_http)),
+        ('version "2.0" on a v1 event', changed(v1, version="2.0")),
+        ("neither version nor resource", {"requestContext": {}, "body": v1["body"]}),
+        (
+            "requestContext.identity null",
+            changed(v1, requestContext={**v1_context, "identity": None}),
+        ),
+        ("rawQueryString null", changed(v2, rawQueryString=None)),
+        ("queryStringParameters a list", changed(v1, queryStringParameters=["a"])),
+        ("a host header with a bad port", changed(v2, headers={**v2["headers"], "host": "a:b"})),
+        ("a lone surrogate in the body", changed(v1, body=v1["body"][:-1] + ', "x": "\ud800"}')),
+        ("a lone surrogate in a header", changed(v2, headers={**v2["headers"], "x-a": "\udfff"})),
+    ]
 
 
 def all_cases(goods: dict[str, Good], secret: str, limit: int) -> list[BadRequest]:

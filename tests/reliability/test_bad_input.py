@@ -17,8 +17,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.reliability.bad_inputs import BadRequest, Good, all_cases
+from gh_promotion import aws_lambda
+from tests.reliability.bad_inputs import BadRequest, Good, all_cases, lambda_envelope_cases
 from tests.reliability.conftest import BODY_LIMIT, SECRET, GitHub, open_promotion, writes
+from tests.runtime import lambda_events
+from tests.runtime.helpers import signed as signed_as_github
 
 PULL_FIELDS = [
     ("pull_request",),
@@ -150,6 +153,26 @@ def test_hundreds_of_bad_deliveries_are_refused_or_skipped_and_nothing_is_writte
     assert [(r.method, r.path) for r in written] == []
     assert not any(status.startswith("5") for status in tally)
     assert sum(tally.values()) == len(cases)
+    assert "Logging error" not in "".join(github.service.stderr)  # no record was lost
+
+
+def test_malformed_lambda_http_events_are_400_and_nothing_is_written(github: GitHub) -> None:
+    """Each wraps a push to a stage that would open a pull request; none reaches mangum."""
+    aws_lambda.use_config(github.config())
+    repo = github.new_repo()
+    repo.push("main", "feature: ahead of staging")
+    headers, body = signed_as_github("push", github.push(repo, "main"), secret=SECRET)
+    seen = len(github.sim.requests)
+    answers = {}
+    for name, event in lambda_envelope_cases(headers, body):
+        response = aws_lambda.handler(event, None)  # a raise here is API Gateway's 502
+        answers[name] = (response["statusCode"], "error" in json.loads(response["body"]))
+    assert answers == {name: (400, True) for name in answers}
+    assert writes(github.sim.requests[seen:]) == []
+    # The same delivery, well wrapped, does write: the check above can fail.
+    good = aws_lambda.handler(lambda_events.http_api_v2(headers, body), None)
+    assert (good["statusCode"], json.loads(good["body"])["status"]) == (200, "pending")
+    assert writes(github.sim.requests[seen:]) != []
 
 
 @pytest.mark.parametrize("event", ["push", "pull_request_review", "status"])

@@ -1,15 +1,35 @@
-"""Intake rules on GitHub's own payload examples: what is accepted, what is refused and how."""
+"""Intake rules on GitHub's own payload examples: what is accepted, what is refused and how
+(in-process, then through ``gh-promotion service`` over HTTP)."""
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
+from gh_promotion.config.model import SUPPORTED_EVENTS
 from gh_promotion.intake import IntakeError, read_delivery, sign
-from tests.payloads import example
-from tests.runtime.helpers import SECRET, signed
+from gh_promotion.intake.events import GITHUB_EVENTS
+from gh_promotion.simulator import SimApp, Simulator
+from tests.payloads import example, push
+from tests.runtime.conftest import new_repository
+from tests.runtime.helpers import SECRET, ServiceProcess, clean_env, http, signed
+from tests.runtime.test_cold_start import loaded_after
+
+# GitHub sends these to every App, whatever it subscribes to (issue 10).
+ALWAYS_SENT_TO_AN_APP = frozenset(
+    (
+        "installation",
+        "installation_repositories",
+        "installation_target",
+        "github_app_authorization",
+        "meta",
+    )
+)
 
 
 def refusal(headers: dict[str, str], body: bytes, **kwargs: object) -> IntakeError:
@@ -133,10 +153,41 @@ def test_a_form_without_payload_is_400() -> None:
     assert (error.status, error.message) == (400, "form body has no payload field")
 
 
-def test_unsupported_events_are_400_with_their_name() -> None:
-    headers, body = signed("star", example("star/created.payload.json"))
+@pytest.mark.parametrize("event", ["invalid", "PUSH", "pushes", "../push", "Ping"])
+def test_a_name_that_is_no_github_event_is_400(event: str) -> None:
+    """As the Go tool's tests expect: GitHub's names are exact and lower-case."""
+    headers, body = signed(event, example("push/with-installation.payload.json"))
     error = refusal(headers, body)
-    assert (error.status, error.message) == (400, "unsupported event type: star")
+    assert (error.status, error.message) == (400, f"unknown event type: {event}")
+
+
+@pytest.mark.parametrize("event", [*sorted(ALWAYS_SENT_TO_AN_APP), "star", "check_run"])
+def test_a_github_event_gh_promotion_does_not_act_on_is_accepted(event: str) -> None:
+    headers, body = signed(event, example("installation/created.payload.json"))
+    assert read_delivery(headers, body, secret=SECRET).event == event
+
+
+def test_the_vendored_event_names_hold_what_gh_promotion_relies_on() -> None:
+    assert set(SUPPORTED_EVENTS) | {"ping"} | ALWAYS_SENT_TO_AN_APP <= GITHUB_EVENTS
+    assert all(name == name.lower() and name.isidentifier() for name in GITHUB_EVENTS)
+
+
+@pytest.mark.parametrize("event", ["invalid", "installation"])
+def test_the_signature_is_checked_before_the_event_name(event: str) -> None:
+    headers, body = signed(event, {"zen": "x"})
+    headers["X-Hub-Signature-256"] = "sha256=" + "0" * 64
+    assert refusal(headers, body).status == 401
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+def test_an_integer_too_long_to_convert_is_400(content_type: str) -> None:
+    """Python refuses int() of more than 4300 digits with a ValueError (was a 500)."""
+    raw = b'{"ref": "refs/heads/main", "size": ' + b"7" * 5000 + b"}"
+    if content_type != "application/json":
+        raw = urlencode({"payload": raw.decode()}).encode()
+    headers, body = signed("push", raw, content_type=content_type)
+    error = refusal(headers, body)
+    assert (error.status, error.message) == (400, "payload has an integer of over 4300 digits")
 
 
 def test_the_signature_is_checked_before_anything_in_the_body() -> None:
@@ -144,3 +195,116 @@ def test_the_signature_is_checked_before_anything_in_the_body() -> None:
     headers, body = signed("star", b"not json", content_type="text/plain")
     headers["X-Hub-Signature-256"] = "sha256=" + "0" * 64
     assert refusal(headers, body).status == 401
+
+
+# -- through the service over HTTP, as GitHub sends them --------------------------------
+
+UNHANDLED = sorted(GITHUB_EVENTS - set(SUPPORTED_EVENTS) - {"ping"})
+
+
+@pytest.fixture(scope="module")
+def app_service(
+    sim: Simulator, app: SimApp, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServiceProcess]:
+    """``gh-promotion service`` as the App against the simulator, logging at info."""
+    env = clean_env(
+        GITHUB_AUTH_MODE="app",
+        GITHUB_APP_ID=str(app.app_id),
+        GITHUB_APP_PRIVATE_KEY=app.private_key_pem,
+        GITHUB_WEBHOOK_SECRET=SECRET,
+        GITHUB_API_URL=sim.api_url,
+        VERBOSE="1",
+    )
+    service = ServiceProcess([], env, tmp_path_factory.mktemp("intake-service"))
+    try:
+        service.wait_listening()
+        yield service
+    finally:
+        service.kill()
+
+
+def test_every_github_event_it_does_not_act_on_is_200_skipped_with_no_github_request(
+    sim: Simulator, app_service: ServiceProcess
+) -> None:
+    """Each body is a push to a stage, which would open a pull request if acted on."""
+    repo = new_repository(sim)
+    would_promote = push(repo.full_name, "main", repo.branch_sha("main"), properties=None)
+    deliveries = [("installation", example("installation/created.payload.json"))]
+    deliveries += [(event, would_promote) for event in UNHANDLED]
+    seen = len(sim.requests)
+    answers = {}
+    for event, payload in deliveries:
+        headers, body = signed(event, payload)
+        status, answer, _ = http("POST", app_service.base_url, body, headers)
+        answers[event] = (status, answer.get("status"), answer.get("reason"))
+    assert answers == {
+        event: (200, "skipped", f"gh-promotion does not act on {event} events")
+        for event, _ in deliveries
+    }
+    assert sim.requests[seen:] == []
+    assert repo.pull_requests() == []
+
+
+def test_a_name_that_is_no_github_event_is_400_over_http(
+    sim: Simulator, app_service: ServiceProcess
+) -> None:
+    repo = new_repository(sim)
+    headers, body = signed("invalid", push(repo.full_name, "main", repo.branch_sha("main")))
+    seen = len(sim.requests)
+    status, answer, _ = http("POST", app_service.base_url, body, headers)
+    assert (status, answer) == (400, {"error": "unknown event type: invalid"})
+    assert sim.requests[seen:] == []
+
+
+def test_an_integer_of_5000_digits_is_400_not_500(app_service: ServiceProcess) -> None:
+    headers, body = signed("push", b'{"ref": "refs/heads/main", "size": ' + b"7" * 5000 + b"}")
+    status, answer, _ = http("POST", app_service.base_url, body, headers)
+    assert (status, answer["error"]) == (400, "payload has an integer of over 4300 digits")
+
+
+def test_lone_surrogates_in_a_payload_are_logged_escaped(app_service: ServiceProcess) -> None:
+    """JSON's "\\ud800" escape decodes to a character no stream can encode; the log
+    formatter used to raise on it and lose every record of the delivery."""
+    payload = push("octo/\udfff", "main", "a" * 40, ref="refs/heads/\ud800", properties={})
+    headers, body = signed("push", payload, delivery_id="lone-surrogates")
+    assert b"\\ud800" in body  # json.dumps escapes it, as GitHub would
+    status, answer, _ = http("POST", app_service.base_url, body, headers)
+    assert (status, answer["status"], answer["repository"]) == (200, "skipped", "octo/\udfff")
+    records = _records_of(app_service, "lone-surrogates")
+    assert {r.get("repository") for r in records} >= {"octo/\udfff"}
+    assert "Logging error" not in "".join(app_service.stderr)
+    written = [line for line in app_service.stdout if "lone-surrogates" in line]
+    assert any('"octo/\\udfff"' in line for line in written)  # escaped, as it came in
+
+
+def _records_of(service: ServiceProcess, delivery_id: str) -> list[dict[str, Any]]:
+    """The JSON log records of one delivery, once its access-log line is written."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        records = [r for r in service.log_records() if r.get("delivery_id") == delivery_id]
+        if any(r.get("logger") == "gh_promotion.access" for r in records):
+            return records
+        time.sleep(0.05)
+    raise AssertionError(f"no access-log line for {delivery_id}: {''.join(service.stderr)}")
+
+
+# -- cold start: a skipped GitHub event needs neither PyGithub nor boto3 ----------------
+
+
+def test_an_installation_event_loads_neither_github_nor_boto3() -> None:
+    loaded = loaded_after(
+        """
+        from tests.payloads import example
+        from tests.runtime.helpers import signed
+        from tests.runtime.lambda_events import http_api_v2
+        payload = example("installation/created.payload.json")
+        event = {"detail-type": "installation", "detail": payload, "id": "4"}
+        assert entry.handler(event, None)["status"] == "skipped"
+        loaded["eventbridge"] = sorted(m for m in heavy if m in sys.modules)
+        answer = entry.handler(http_api_v2(*signed("installation", payload)), None)
+        assert answer["statusCode"] == 200, answer
+        loaded["http"] = sorted(m for m in heavy if m in sys.modules)
+        """
+    )
+    assert loaded["eventbridge"] == []
+    assert not {"github", "boto3", "botocore"} & set(loaded["http"])

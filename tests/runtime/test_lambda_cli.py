@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.payloads import example, push
+from tests.reliability.bad_inputs import lambda_envelope_cases
 from tests.runtime import lambda_events
 from tests.runtime.fake_runtime_api import FakeRuntimeApi
 from tests.runtime.helpers import SECRET, clean_env, signed
@@ -60,11 +61,12 @@ def test_event_from_a_file(tmp_path: Path) -> None:
     ("event", "words"),
     [
         ('{"detail-type": "push", ', "not valid JSON"),
+        ('{"detail-type": "push", "detail": {"size": ' + "7" * 5000 + "}}", "not valid JSON"),
         ("[]", "must be a JSON object"),
         (lambda_events.http_api_v2({}, b"{}"), "use `lambda http`"),
         ({"detail-type": "push", "detail": [], "id": "x"}, "detail must be"),
     ],
-    ids=["malformed", "array", "http-event", "detail-not-object"],
+    ids=["malformed", "5000-digit-integer", "array", "http-event", "detail-not-object"],
 )
 def test_event_bad_input_exits_2(tmp_path: Path, event: Any, words: str) -> None:
     done = invoke("event", event, tmp_path)
@@ -73,11 +75,25 @@ def test_event_bad_input_exits_2(tmp_path: Path, event: Any, words: str) -> None
     assert "Traceback" not in done.stderr
 
 
-def test_event_unsupported_exits_2_with_the_error_json(tmp_path: Path) -> None:
-    event = lambda_events.eventbridge("star", example("star/created.payload.json"), "eb-3")
+def test_event_unknown_exits_2_with_the_error_json(tmp_path: Path) -> None:
+    event = lambda_events.eventbridge("invalid", example("star/created.payload.json"), "eb-3")
     done = invoke("event", event, tmp_path)
     assert done.returncode == 2
-    assert json.loads(done.stdout)["error"] == "unsupported event type: star"
+    assert json.loads(done.stdout)["error"] == "unknown event type: invalid"
+
+
+@pytest.mark.parametrize("name", ["installation", "installation_repositories", "meta", "star"])
+def test_event_github_sends_but_it_does_not_act_on_is_skipped_exit_0(
+    tmp_path: Path, name: str
+) -> None:
+    payload = example("installation/created.payload.json")
+    done = invoke("event", lambda_events.eventbridge(name, payload, "eb-5"), tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["status"], result["reason"]) == (
+        "skipped",
+        f"gh-promotion does not act on {name} events",
+    )
 
 
 def test_event_github_unreachable_exits_1(tmp_path: Path) -> None:
@@ -114,6 +130,38 @@ def test_http_without_a_webhook_secret_refuses_and_exits_2(tmp_path: Path) -> No
     assert "no webhook secret" in done.stderr
 
 
+ISSUE_ENVELOPES = (  # the malformed Lambda HTTP events issue 11 saw crash inside mangum
+    "body as an object",
+    "body as a number",
+    "isBase64Encoded with a body that is not base64",
+    "v2 headers null",
+    "v2 headers a list",
+    "a numeric header value",
+    "requestContext without http",
+    'version "2.0" on a v1 event',
+)
+
+
+@pytest.mark.parametrize("name", ISSUE_ENVELOPES)
+def test_http_malformed_event_exits_2_with_a_400_and_one_log_line(
+    tmp_path: Path, name: str
+) -> None:
+    headers, body = signed("ping", example("ping/payload.json"))
+    event = dict(lambda_envelope_cases(headers, body))[name]
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps(event))
+    done = invoke("http", "", tmp_path, "--event", str(event_file))
+    assert (done.returncode, "Traceback" in done.stderr) == (2, False), done.stderr
+    response = json.loads(done.stdout)
+    assert response["statusCode"] == 400
+    assert json.loads(response["body"])["error"].startswith("not a valid ")
+    lines = [json.loads(line) for line in done.stderr.splitlines()]
+    about_the_event = [r for r in lines if r["logger"] != "gh_promotion.runtime.startup"]
+    assert [r["message"].split(":")[0] for r in about_the_event] == [
+        "refusing the Lambda HTTP event"
+    ]
+
+
 @pytest.fixture
 def runtime_api() -> Iterator[FakeRuntimeApi]:
     with FakeRuntimeApi() as api:
@@ -144,7 +192,7 @@ def test_lambda_event_runs_the_runtime_api_loop(
     runtime_api: FakeRuntimeApi, tmp_path: Path
 ) -> None:
     runtime_api.invoke("req-1", lambda_events.eventbridge("ping", {"zen": "x"}, "eb-10"))
-    runtime_api.invoke("req-2", lambda_events.eventbridge("star", {"action": "created"}, "eb-11"))
+    runtime_api.invoke("req-2", lambda_events.eventbridge("invalid", {"action": "x"}, "eb-11"))
     payload = push("octo/app", "main", "a" * 40, properties={})
     runtime_api.invoke("req-3", lambda_events.eventbridge("push", payload, "eb-12"))
     process = start_runtime(
@@ -161,7 +209,7 @@ def test_lambda_event_runs_the_runtime_api_loop(
         stderr
     )
     assert (second.request_id, second.kind) == ("req-2", "response")
-    assert second.body["error"] == "unsupported event type: star"  # returned: no retry helps
+    assert second.body["error"] == "unknown event type: invalid"  # returned: no retry helps
     # raised: Lambda marks the invocation failed, so EventBridge retries it later
     assert (third.request_id, third.kind) == ("req-3", "error")
     assert third.body["errorType"] == "DeliveryNotHandled"

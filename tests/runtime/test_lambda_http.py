@@ -12,6 +12,7 @@ import pytest
 
 from gh_promotion import aws_lambda
 from tests.payloads import example
+from tests.reliability.bad_inputs import lambda_envelope_cases
 from tests.runtime import lambda_events
 from tests.runtime.helpers import SECRET, config_from_env, signed
 
@@ -99,11 +100,22 @@ def test_get_on_the_webhook_path_is_405_and_healthz_answers() -> None:
     assert body_of(aws_lambda.handler(health, None))["status"] == "ok"
 
 
-def test_an_unsupported_event_is_400() -> None:
-    headers, body = signed("star", example("star/created.payload.json"))
+def test_a_github_event_it_does_not_act_on_is_200_skipped() -> None:
+    headers, body = signed("installation", example("installation/created.payload.json"))
+    response = aws_lambda.handler(lambda_events.http_api_v2(headers, body, path="/hooks"), None)
+    assert response["statusCode"] == 200
+    answer = body_of(response)
+    assert (answer["status"], answer["reason"]) == (
+        "skipped",
+        "gh-promotion does not act on installation events",
+    )
+
+
+def test_a_name_that_is_no_github_event_is_400() -> None:
+    headers, body = signed("invalid", example("star/created.payload.json"))
     response = aws_lambda.handler(lambda_events.http_api_v2(headers, body, path="/hooks"), None)
     assert response["statusCode"] == 400
-    assert body_of(response)["error"] == "unsupported event type: star"
+    assert body_of(response)["error"] == "unknown event type: invalid"
 
 
 def test_the_http_handler_refuses_an_eventbridge_event() -> None:
@@ -128,3 +140,44 @@ def test_the_lambda_context_reaches_the_access_log(caplog: pytest.LogCaptureFixt
         aws_lambda.handler(lambda_events.http_api_v2(headers, body, path="/hooks"), Context())
     lines = [r for r in caplog.records if r.name == "gh_promotion.access"]
     assert [r.aws_request_id for r in lines] == ["8f5a2c1e-lambda-request"]
+
+
+# -- events API Gateway never sends: a 400 naming the field, never a crash in mangum ----
+
+
+@pytest.mark.parametrize(
+    ("name", "event"),
+    lambda_envelope_cases(*ping()),
+    ids=[n for n, _ in lambda_envelope_cases(*ping())],
+)
+def test_a_malformed_http_event_is_400_with_one_log_line(
+    name: str, event: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO"):
+        response = aws_lambda.handler(event, None)  # raising would be API Gateway's 502
+    assert response["statusCode"] == 400
+    assert body_of(response)["error"].startswith(("not a valid ", "not an API Gateway"))
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            {"body": {"zen": "x"}},
+            "HTTP API or Function URL (payload 2.0) event: body must be a string, got an object",
+        ),
+        ({"headers": None}, "headers must be an object of strings, got null"),
+        ({"isBase64Encoded": True, "body": "{}"}, "isBase64Encoded is true but body is not base64"),
+    ],
+)
+def test_the_refusal_names_the_field(change: dict[str, Any], words: str) -> None:
+    event = lambda_events.http_api_v2(*ping(), path="/hooks") | change
+    assert words in body_of(aws_lambda.handler(event, None))["error"]
+
+
+def test_an_http_api_payload_1_0_event_still_works() -> None:
+    """HTTP APIs can send payload format 1.0: the v1 shape with ``version: "1.0"``."""
+    event = lambda_events.rest_api_v1(*ping(), path="/hooks") | {"version": "1.0"}
+    del event["resource"]
+    assert body_of(aws_lambda.handler(event, None))["status"] == "pong"

@@ -100,7 +100,7 @@ def _refusals() -> list[tuple[str, dict[str, str], bytes, int, str]]:
     sha1_only = _without(headers, "X-Hub-Signature-256") | {"X-Hub-Signature": "sha1=" + "0" * 40}
     bad_json_headers, bad_json = signed("push", b'{"ref": ')
     array_headers, array = signed("push", b"[]")
-    star_headers, star = signed("star", example("star/created.payload.json"))
+    invalid_headers, invalid = signed("invalid", example("star/created.payload.json"))
     text_headers, text = signed("ping", b"zen", content_type="text/plain")
     return [
         ("no event", _without(headers, "X-GitHub-Event"), body, 400, "X-GitHub-Event"),
@@ -112,7 +112,7 @@ def _refusals() -> list[tuple[str, dict[str, str], bytes, int, str]]:
         ("text/plain", text_headers, text, 415, "Content-Type"),
         ("malformed", bad_json_headers, bad_json, 400, "not valid JSON"),
         ("not object", array_headers, array, 400, "JSON object"),
-        ("unsupported", star_headers, star, 400, "unsupported event type: star"),
+        ("unknown event", invalid_headers, invalid, 400, "unknown event type: invalid"),
     ]
 
 
