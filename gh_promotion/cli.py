@@ -302,15 +302,21 @@ def config_show(ctx: click.Context, **_: Any) -> int:
 
 
 @cli.command("demo", context_settings=CONTEXT)
-@with_options("root")
-@click.option("--keep", is_flag=True, help="Keep the demo's repositories and print where")
-@click.pass_context
-def demo_command(ctx: click.Context, keep: bool, **_: Any) -> int:
-    """Watch a change travel main → staging → canary → production on a local GitHub."""
-    start_logging(resolve(ctx).config, to_stderr=True)
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Keep the local GitHub and the service running, and print how to reach them "
+    "and how to send a signed delivery by hand",
+)
+@click.option("-v", "--verbose", count=True, help="Show the service's logs on stderr (-vv: debug)")
+def demo_command(keep: bool, verbose: int) -> int:
+    """Watch a change travel main → staging → canary → production on a local GitHub.
+
+    Self-contained: it reads no configuration file, environment or credentials.
+    """
     from gh_promotion.simulator.demo import run_demo
 
-    return run_demo(keep=keep)
+    return run_demo(keep=keep, verbosity=verbose)
 
 
 # --- entry point ----------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Webhook payloads for tests, made from GitHub's own examples.
 
-Each builder loads an unmodified example from ``../shared/octokit-payloads/``
-(octokit/webhooks, MIT) and rewrites only the fields that must match the test's
-repository and commits, so every other field keeps GitHub's real shape.
+Each builder loads an unmodified example from ``tests/fixtures/octokit/``
+(octokit/webhooks, MIT; see its README) and rewrites only the fields that must
+match the test's repository and commits, so every other field keeps GitHub's
+real shape.
 """
 
 from __future__ import annotations
@@ -10,15 +11,10 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-EXAMPLES = Path(
-    os.environ.get(
-        "OCTOKIT_PAYLOADS", Path(__file__).resolve().parents[2] / "shared" / "octokit-payloads"
-    )
-)
+EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "octokit"
 REPO_ID = 186853002
 
 
@@ -28,7 +24,7 @@ def _example(name: str) -> dict[str, Any]:
 
 
 def example(name: str) -> dict[str, Any]:
-    """A fresh copy of one example, e.g. ``example("push/payload.json")``."""
+    """A fresh copy of one example, e.g. ``example("ping/payload.json")``."""
     return copy.deepcopy(_example(name))
 
 

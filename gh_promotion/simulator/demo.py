@@ -5,13 +5,21 @@ by real git, webhooks signed like GitHub's), the real webhook service runs on
 a free loopback port as a GitHub App, and this module plays a developer (one
 push to main) and CI (a green ``ci`` status on the head of every promotion
 pull request). Exit status 0 only when production holds the pushed commit.
+
+The simulated repositories live in a ``gh-sim-*`` folder of the temporary
+directory (``$TMPDIR``), removed on exit, on Ctrl-C and on SIGTERM alike.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
+import json
 import logging
 import secrets
+import shlex
+import signal
 import sys
 import threading
 import time
@@ -30,9 +38,31 @@ POLL_SECONDS = 0.02
 CI_CONTEXT = "ci"
 
 
-def run_demo(keep: bool = False, out: TextIO | None = None) -> int:
+def run_demo(keep: bool = False, verbosity: int = 0, out: TextIO | None = None) -> int:
     """Run the demo; 0 when production ends up holding the pushed commit."""
-    out = out or sys.stdout
+    with _sigterm_as_ctrl_c():
+        return _run(keep, verbosity, out or sys.stdout)
+
+
+@contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C, so every `with` below removes what it made
+    (Python's default for SIGTERM is to die on the spot, leaving the repositories)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _run(keep: bool, verbosity: int, out: TextIO) -> int:
     started = time.monotonic()
     show = Progress(out)
     with Simulator() as sim:
@@ -41,7 +71,7 @@ def run_demo(keep: bool = False, out: TextIO | None = None) -> int:
         properties = {"gitops-promotion-path": ",".join(STAGES)}
         repo = sim.create_repository(f"{OWNER}/{REPO}", properties, branches=("main",), history=1)
         secret = secrets.token_hex(16)
-        with _service(sim, app, secret) as service_url:
+        with _service(sim, app, secret, verbosity) as service_url:
             sim.set_webhook(service_url, secret)
             show.line(f"GitHub (simulated) {sim.api_url}  ·  gh-promotion service {service_url}")
             head = repo.push("main", message="A change to promote", files={"app.txt": "v2\n"})
@@ -54,18 +84,18 @@ def run_demo(keep: bool = False, out: TextIO | None = None) -> int:
             elapsed = time.monotonic() - started
             show.line(f"\nproduction {verdict} {head[:7]} after {elapsed:.1f} s")
             if keep:
-                _keep_running(sim, service_url, repo, show)
+                _keep_running(sim, service_url, secret, repo, show)
     return 0 if arrived else 1
 
 
 @contextmanager
-def _service(sim: Simulator, app: SimApp, secret: str) -> Iterator[str]:
+def _service(sim: Simulator, app: SimApp, secret: str, verbosity: int) -> Iterator[str]:
     """The real webhook service on a free loopback port, in a thread of this process."""
     from gh_promotion import log
     from gh_promotion.runtime.service import GracefulServer, build_server
     from gh_promotion.runtime.webapp import create_app
 
-    log.configure(verbosity=0, stream=sys.stderr)
+    log.configure(verbosity=verbosity, stream=sys.stderr, secrets=[secret, app.private_key_pem])
     config = Config()._replace(
         github=GitHubConfig(
             auth_mode="app",
@@ -78,8 +108,9 @@ def _service(sim: Simulator, app: SimApp, secret: str) -> Iterator[str]:
     )
     server = build_server(create_app(config), config)
     # The demo's own lines tell the story; the service's access and delivery lines would bury them.
-    for name in ("gh_promotion.access", "gh_promotion.delivery"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    if verbosity == 0:
+        for name in ("gh_promotion.access", "gh_promotion.delivery"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     loop = GracefulServer(server, grace_seconds=2)
     thread = threading.Thread(target=loop.run, name="demo-service", daemon=True)
     thread.start()
@@ -128,19 +159,46 @@ def summary(repo: SimRepository, head: str) -> list[str]:
     return rows
 
 
-def _keep_running(sim: Simulator, service_url: str, repo: SimRepository, show: Progress) -> None:
+def _keep_running(
+    sim: Simulator, service_url: str, secret: str, repo: SimRepository, show: Progress
+) -> None:
     show.line(
-        "\nStill running (Ctrl-C to stop). Try:\n"
+        "\nStill running (Ctrl-C or SIGTERM stops it and removes the repositories). Try:\n"
         f"  curl -s {sim.api_url}/_sim/requests | head\n"
         f"  curl -s -H 'Authorization: token {sim.create_personal_token()}' "
         f"'{sim.api_url}/repos/{repo.full_name}/pulls?state=all'\n"
-        f"  webhook endpoint: {service_url}"
+        f"  repositories (git): {sim.world.root}\n"
+        f"  webhook endpoint: {service_url}\n"
+        f"  webhook secret: {secret}\n"
+        "a signed ping, by hand:\n"
+        f"  {signed_ping_command(service_url, secret)}\n"
+        "the signature of any other body (file body.json):\n"
+        f"  {signing_command(secret)} < body.json"
     )
     try:
         while True:
             time.sleep(1)
     except KeyboardInterrupt:
         show.line("stopped")
+
+
+def signed_ping_command(url: str, secret: str) -> str:
+    """A curl command that delivers a ping signed as GitHub signs it."""
+    body = json.dumps({"zen": "Keep it logically awesome.", "hook_id": 1}, separators=(",", ":"))
+    signature = hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+    words = ["curl", "-s", "--noproxy", "*", "-H", "Content-Type: application/json"]
+    words += ["-H", "X-GitHub-Event: ping", "-H", "X-GitHub-Delivery: by-hand-1"]
+    words += ["-H", f"X-Hub-Signature-256: sha256={signature}", "--data-binary", body, url]
+    return shlex.join(words)
+
+
+def signing_command(secret: str) -> str:
+    """A command printing the X-Hub-Signature-256 value of the body on its stdin."""
+    script = (
+        'import hashlib, hmac, sys; print("sha256=" + hmac.new('
+        f"{json.dumps(secret)}.encode(), sys.stdin.buffer.read(), hashlib.sha256).hexdigest())"
+    )
+    return shlex.join(["python3", "-c", script])
 
 
 class Progress:

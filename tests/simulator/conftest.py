@@ -7,7 +7,6 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import requests
@@ -15,7 +14,6 @@ from github import Auth, Github
 
 from gh_promotion.simulator import SimRepository, Simulator
 
-OCTOKIT = Path("/work/shared/octokit-payloads")
 _names = itertools.count(1)
 
 

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 
 import pytest
 
-from tests.simulator.conftest import OCTOKIT
+from tests.payloads import example as _example
 
 SECRET = "It's a Secret to Everybody"
-
-
-def _example(name: str) -> dict:
-    return json.loads((OCTOKIT / name).read_text())
 
 
 def _keys(data: dict) -> set[str]:
