@@ -3,7 +3,9 @@
 The simulator is a standalone strict GitHub: it imports nothing of the product,
 so users can run it on its own and the Lambda zip and container image can leave
 it out. The product imports it in one place, the demo (``gh-promotion demo``
-alone loads that module). The product imports no test or benchmark code.
+alone loads that module). Helpers shared by the tests and the benchmarks live in
+``testkit/``; the product imports none of the three, the benchmarks and the
+testkit import nothing from ``tests/``.
 
 Imports are read from the source with ``ast`` (including those inside
 functions), so a lazy import is caught as well as a top-level one.
@@ -17,12 +19,14 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+
 from tests.runtime.helpers import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SIMULATOR = "gh_promotion.simulator"
 DEMO = "gh_promotion.runtime.demo"
-NOT_PRODUCT = ("tests", "bench")
+NOT_PRODUCT = ("tests", "bench", "testkit")
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -79,12 +83,32 @@ def violations(root: Path) -> list[str]:
             return "the product imports no test or bench code"
         return None
 
+    def bench(module: str, name: str) -> str | None:
+        return "shared helpers live in testkit/, not tests/" if within(name, "tests") else None
+
+    def testkit(module: str, name: str) -> str | None:
+        if within(name, "tests") or within(name, "bench"):
+            return "the testkit imports neither tests/ nor bench/"
+        return None
+
     check("gh_promotion", product)
+    check("bench", bench)
+    check("testkit", testkit)
     return found
 
 
 def test_the_import_directions_hold():
     assert violations(ROOT) == []
+
+
+def test_the_package_ships_the_product_alone():
+    """testkit/, tests/ and bench/ sit beside gh_promotion/ but stay out of the wheel."""
+    setuptools = pytest.importorskip("setuptools")
+    tomllib = pytest.importorskip("tomllib")
+    find = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    packages = setuptools.find_packages(str(ROOT), include=find["find"]["include"])
+    assert "gh_promotion.simulator" in packages
+    assert [name for name in packages if not within(name, "gh_promotion")] == []
 
 
 def test_importing_the_simulator_loads_no_product_module():
@@ -118,15 +142,19 @@ def test_the_rules_see_each_wrong_direction(tmp_path):
         "gh_promotion/runtime/__init__.py": "",
         "gh_promotion/runtime/demo.py": "from gh_promotion.simulator import Simulator\n",
         "gh_promotion/core/x.py": "from gh_promotion import simulator\nimport tests.payloads\n",
+        "bench/world.py": "from tests.simulated_app import SimulatedGitHub\nimport testkit\n",
+        "testkit/payloads.py": "from bench import world\n",
     }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     found = sorted(finding.split(" (")[0] for finding in violations(tmp_path))
     assert found == [
+        "bench/world.py:1: tests.simulated_app.SimulatedGitHub",
         "gh_promotion/cli.py:2: gh_promotion.simulator.Simulator",
         "gh_promotion/core/x.py:1: gh_promotion.simulator",
         "gh_promotion/core/x.py:2: tests.payloads",
         "gh_promotion/simulator/world.py:2: gh_promotion.config.model",
         "gh_promotion/simulator/world.py:4: gh_promotion.log",
+        "testkit/payloads.py:1: bench.world",
     ]
