@@ -10,6 +10,7 @@
 FROM python:3.12-slim AS build
 WORKDIR /src
 COPY pyproject.toml setup.cfg README.md ./
+# (without gh_promotion/simulator, which .dockerignore leaves out: only the demo uses it)
 COPY gh_promotion ./gh_promotion
 RUN python -m venv /opt/gh-promotion \
  && /opt/gh-promotion/bin/pip install --no-cache-dir .

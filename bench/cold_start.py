@@ -24,8 +24,8 @@ from bench.processes import Run, base_env, import_times, run_python
 from bench.report import Section, Table
 from bench.stats import median, mib, ms, ratio, times
 from bench.world import GitHub
-from tests.runtime.helpers import signed
-from tests.runtime.lambda_events import eventbridge, http_api_v2
+from testkit.deliveries import signed
+from testkit.lambda_events import eventbridge, http_api_v2
 
 SECRET = SSM_WEBHOOK_SECRET  # one secret, so HTTP events verify in token and ssm modes
 PROBE = (

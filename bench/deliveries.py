@@ -9,7 +9,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.runtime.helpers import signed as signed_as_github
+from testkit.deliveries import signed as signed_as_github
 
 SECRET = "bench webhook secret"
 

@@ -19,8 +19,8 @@ from bench.stats import median, ms, percentile
 from gh_promotion import aws_lambda
 from gh_promotion.config.model import Config, Secret
 from gh_promotion.core import Delivery, handle
-from tests import payloads
-from tests.runtime.lambda_events import eventbridge, http_api_v2
+from testkit import payloads
+from testkit.lambda_events import eventbridge, http_api_v2
 
 
 def timed(call: Callable[[], object], count: int) -> list[float]:

@@ -19,7 +19,7 @@ from bench.deliveries import SECRET, signed
 from bench.report import Table
 from gh_promotion import log
 from gh_promotion.config.model import Config, Secret
-from tests import payloads
+from testkit import payloads
 
 STEPS = {
     "intake (headers, signature, JSON)": ("intake/request.py", "read_delivery"),

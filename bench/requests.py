@@ -78,7 +78,7 @@ def signal(build: Callable[[GitHub, SimRepository, dict], tuple[str, dict]]):
 
 def ready_for_review(github: GitHub) -> tuple[Result, Calls]:
     from bench.world import PROPS, webhook_pull
-    from tests import payloads
+    from testkit import payloads
 
     repo = github.new_repo()
     pull = open_promotion(repo)

@@ -1,7 +1,7 @@
 """A simulated GitHub with the App installed, and the promotion situations benchmarks replay.
 
 Benchmarks drive the same strict simulator the tests use (never a mock of
-GitHub) and build payloads from GitHub's own examples (``tests/payloads.py``).
+GitHub) and build payloads from GitHub's own examples (``testkit/payloads.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from gh_promotion.config.model import Config
 from gh_promotion.simulator import Simulator
-from tests.simulated_app import (  # noqa: F401  (re-exported for the bench modules)
+from testkit.simulated_app import (  # noqa: F401  (re-exported for the bench modules)
     PROPS,
     SimulatedGitHub,
     open_promotion,

@@ -7,8 +7,8 @@ Layout, in the order a delivery travels:
 - ``gateway``  — the only code that talks to GitHub (PyGithub underneath)
 - ``runtime``  — the service and the AWS Lambda shells around the core
 - ``config``   — flags, environment and YAML resolved into one immutable object
-- ``simulator``— a strict local GitHub for tests, benchmarks and the demo;
-  the product never imports it.
+- ``simulator``— a strict local GitHub for tests, benchmarks and the demo; it imports
+  nothing of the product, and only ``runtime.demo`` imports it.
 """
 
 __version__ = "0.1.0"

@@ -314,8 +314,15 @@ def demo_command(keep: bool, verbose: int) -> int:
 
     Self-contained: it reads no configuration file, environment or credentials.
     """
-    from gh_promotion.simulator.demo import run_demo
-
+    try:
+        from gh_promotion.runtime.demo import run_demo
+    except ModuleNotFoundError as missing:
+        if missing.name != "gh_promotion.simulator":
+            raise
+        _fail(
+            "the demo needs the simulator (gh_promotion.simulator), which the Lambda zip "
+            "and the container image leave out; run it from a pip install of the source"
+        )
     return run_demo(keep=keep, verbosity=verbose)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from gh_promotion.config.options import OPTIONS
 from gh_promotion.intake import sign
 from tests.runtime.helpers import clean_env, http
+from tests.runtime.packaged import assert_runs_without_simulator, copy_without_simulator
 
 
 def test_demo_moves_the_pushed_commit_all_the_way_to_production():
@@ -167,3 +168,8 @@ def test_demo_interrupted_by_sigterm_removes_its_repositories(tmp_path):
     assert status in (0, 130), stderr
     assert "Traceback" not in stderr
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_without_the_simulator_the_demo_is_one_line_and_exit_2(tmp_path):
+    """As in the Lambda zip and the container image, which leave the simulator out."""
+    assert_runs_without_simulator(copy_without_simulator(tmp_path))

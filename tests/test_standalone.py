@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCANNED_DIRS = ("gh_promotion", "tests", "bench")
+SCANNED_DIRS = ("gh_promotion", "tests", "bench", "testkit")
 SCANNED_FILES = ("pyproject.toml", "setup.cfg", "tox.ini", ".ci/run")
 TEXT_SUFFIXES = {".sh", ".ini", ".cfg", ".toml", ".yaml", ".yml"}
 
@@ -186,7 +186,7 @@ def test_the_tests_pass_from_a_copy_with_nothing_beside_it(tmp_path):
     _copy_checkout(copy)
     env = _clean_env(copy)
     where = subprocess.run(
-        [sys.executable, "-c", "import gh_promotion, tests; print(gh_promotion.__file__)"],
+        [sys.executable, "-c", "import gh_promotion, tests, testkit; print(gh_promotion.__file__)"],
         cwd=copy,
         env=env,
         capture_output=True,

@@ -1,5 +1,8 @@
-"""A strict local GitHub for tests, benchmarks and the demo (never imported by product code).
+"""A strict local GitHub for tests, benchmarks and the demo; it stands alone.
 
+It imports nothing of the rest of ``gh_promotion`` (tests/test_layering_simulator.py),
+and the only product module importing it is ``gh_promotion.runtime.demo``, loaded by
+``gh-promotion demo`` alone; the Lambda zip and the container image leave it out.
 See docs/simulator.md.
 """
 

@@ -15,8 +15,9 @@ import pytest
 from gh_promotion import log
 from gh_promotion.config.model import Secret
 from gh_promotion.simulator import Simulator
-from tests.runtime.helpers import SECRET, ServiceProcess, clean_env, http, signed
-from tests.simulated_app import SimulatedGitHub
+from testkit.deliveries import SECRET, signed
+from testkit.simulated_app import SimulatedGitHub
+from tests.runtime.helpers import ServiceProcess, clean_env, http
 
 PEM = (
     "-----BEGIN RSA PRIVATE KEY-----\n"

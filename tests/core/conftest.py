@@ -12,7 +12,7 @@ import pytest
 from gh_promotion.config.model import Config
 from gh_promotion.core import Delivery, Result, handle
 from gh_promotion.simulator import Simulator
-from tests.simulated_app import OWNER, SimulatedGitHub
+from testkit.simulated_app import OWNER, SimulatedGitHub
 
 _names = itertools.count(1)
 

@@ -16,7 +16,7 @@ from gh_promotion.core.intents import (
     Skip,
 )
 from gh_promotion.core.path import promotion_path
-from tests import payloads
+from testkit import payloads
 
 REPO = "octo/app"
 SHA = "a" * 40

@@ -19,7 +19,7 @@ from gh_promotion.config.model import (
     RollbackConfig,
 )
 from gh_promotion.core import GitHubUnavailable, Status
-from tests import payloads
+from testkit import payloads
 
 PATH = "main,staging,canary,production"
 PROPS = {"gitops-promotion-path": PATH}

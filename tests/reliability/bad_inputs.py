@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gh_promotion.intake import sign
-from tests.runtime import lambda_events
-from tests.runtime.helpers import signed as signed_as_github
+from testkit import lambda_events
+from testkit.deliveries import signed as signed_as_github
 
 ZERO_SHA = "0" * 40
 WRONG_TYPES: dict[str, Any] = {

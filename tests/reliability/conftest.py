@@ -20,8 +20,9 @@ import pytest
 from gh_promotion.config.model import Config
 from gh_promotion.core import Delivery, Result, handle
 from gh_promotion.simulator import Simulator
-from tests.runtime.helpers import ServiceProcess, clean_env, http, signed
-from tests.simulated_app import SimulatedGitHub, open_promotion  # noqa: F401  (re-exported)
+from testkit.deliveries import signed
+from testkit.simulated_app import SimulatedGitHub, open_promotion  # noqa: F401  (re-exported)
+from tests.runtime.helpers import ServiceProcess, clean_env, http
 
 SECRET = "reliability-webhook-secret-7f3a9c"
 BODY_LIMIT = 256 * 1024

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from gh_promotion import aws_lambda
+from testkit import lambda_events
+from testkit.deliveries import signed as signed_as_github
 from tests.reliability.bad_inputs import BadRequest, Good, all_cases, lambda_envelope_cases
 from tests.reliability.conftest import BODY_LIMIT, SECRET, GitHub, open_promotion, writes
-from tests.runtime import lambda_events
-from tests.runtime.helpers import signed as signed_as_github
 
 PULL_FIELDS = [
     ("pull_request",),

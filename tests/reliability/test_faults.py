@@ -30,8 +30,8 @@ import pytest
 from gh_promotion.core import GitHubUnavailable, Result
 from gh_promotion.gateway.client import forget_clients
 from gh_promotion.simulator import SimRepository
+from testkit.deliveries import signed
 from tests.reliability.conftest import GitHub, open_promotion, writes
-from tests.runtime.helpers import signed
 
 CHECK_RUNS = ("POST", r"/check-runs$")
 PATCH_STAGING = ("PATCH", r"/git/refs/heads/staging$")

@@ -17,9 +17,10 @@ import re
 import pytest
 
 from gh_promotion.intake import sign
+from testkit.deliveries import signed
 from tests.reliability.conftest import SECRET, GitHub, open_promotion
 from tests.reliability.test_faults import git
-from tests.runtime.helpers import http, signed
+from tests.runtime.helpers import http
 
 
 def forgeries(body: bytes) -> dict[str, dict[str, str]]:

@@ -16,8 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from testkit.deliveries import signed
 from tests.reliability.conftest import SECRET, GitHub, open_promotion
-from tests.runtime.helpers import REPO_ROOT, clean_env, http, signed
+from tests.runtime.helpers import REPO_ROOT, clean_env, http
 
 SLOW_CLIENTS = 500
 PROBE_TIMEOUT = 3.0  # generous for a health check; far below what a blocked service takes

@@ -30,8 +30,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from tests.payloads import example
-from tests.runtime.helpers import REPO_ROOT, SECRET, clean_env, http, signed
+from testkit.deliveries import SECRET, signed
+from testkit.payloads import example
+from tests.runtime.helpers import REPO_ROOT, clean_env, http
 
 PINGS = 40
 PING_TIMEOUT = 5.0

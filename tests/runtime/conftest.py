@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from gh_promotion.simulator import SimApp, SimRepository, Simulator
+from testkit.deliveries import SECRET
 from tests.moto_server import moto_server, moto_server_process
-from tests.runtime.helpers import SECRET
 
 __all__ = ["app", "moto_server", "moto_server_process", "new_repository", "sim"]
 

@@ -1,4 +1,4 @@
-"""Shared by the runtime tests: signed deliveries, plain HTTP, a service process.
+"""Shared by the runtime tests: plain HTTP, a clean environment, a service process.
 
 Everything talks real HTTP over loopback with the standard library, so what
 the tests see is what GitHub's sender would see.
@@ -15,7 +15,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,31 +22,8 @@ from typing import Any
 from gh_promotion.config.loader import load_config
 from gh_promotion.config.model import Config
 from gh_promotion.config.options import OPTIONS
-from gh_promotion.intake import sign
 
-SECRET = "It's a Secret to Everybody"
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def signed(
-    event: str,
-    payload: Mapping[str, Any] | bytes,
-    *,
-    secret: str = SECRET,
-    delivery_id: str | None = None,
-    content_type: str = "application/json",
-) -> tuple[dict[str, str], bytes]:
-    """Headers and body exactly as GitHub sends a delivery."""
-    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    headers = {
-        "Content-Type": content_type,
-        "User-Agent": "GitHub-Hookshot/044aadd",
-        "X-GitHub-Event": event,
-        "X-GitHub-Delivery": delivery_id or str(uuid.uuid4()),
-        "X-GitHub-Hook-ID": "109948940",
-        "X-Hub-Signature-256": sign(body, secret),
-    }
-    return headers, body
 
 
 def http(

@@ -19,9 +19,10 @@ from gh_promotion.aws.ssm import (
 )
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.runtime.dispatch import answer
+from testkit.deliveries import signed
+from testkit.payloads import example, push
 from tests.moto_server import MotoServer
-from tests.payloads import example, push
-from tests.runtime.helpers import ServiceProcess, clean_env, config_from_env, http, signed
+from tests.runtime.helpers import ServiceProcess, clean_env, config_from_env, http
 
 PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEfake\n-----END RSA PRIVATE KEY-----\n"
 SSM_SECRET = "webhook secret from SSM"

@@ -11,7 +11,8 @@ import subprocess
 import sys
 import textwrap
 
-from tests.runtime.helpers import SECRET, clean_env
+from testkit.deliveries import SECRET
+from tests.runtime.helpers import clean_env
 
 HEAVY = ("github", "boto3", "botocore", "flask", "mangum", "a2wsgi", "click", "yaml")
 # Building classes costs a cold start too: the config, intents and results are
@@ -64,7 +65,7 @@ def test_an_eventbridge_ping_needs_no_github_flask_aws_click_or_yaml() -> None:
 def test_an_eventbridge_skip_needs_no_github() -> None:
     loaded = loaded_after(
         """
-        from tests.payloads import push
+        from testkit.payloads import push
         payload = push("octo/app", "feature/x", "a" * 40, properties={})
         answer = entry.handler({"detail-type": "push", "detail": payload, "id": "2"}, None)
         assert answer["status"] == "skipped", answer
@@ -77,8 +78,8 @@ def test_an_eventbridge_skip_needs_no_github() -> None:
 def test_an_http_ping_loads_the_web_stack_but_not_github_or_boto3() -> None:
     loaded = loaded_after(
         """
-        from tests.runtime.helpers import signed
-        from tests.runtime.lambda_events import http_api_v2
+        from testkit.deliveries import signed
+        from testkit.lambda_events import http_api_v2
         headers, body = signed("ping", {"zen": "x"})
         answer = entry.handler(http_api_v2(headers, body), None)
         assert answer["statusCode"] == 200, answer

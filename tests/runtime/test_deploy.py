@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ import yaml
 
 from gh_promotion.config.model import SUPPORTED_EVENTS
 from gh_promotion.config.options import OPTIONS
+from tests.runtime.helpers import REPO_ROOT, clean_env
+from tests.runtime.packaged import assert_runs_without_simulator
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "template.yaml"
 CFN_LINT = "import sys; from cfnlint.runner import main; sys.argv[0] = 'cfn-lint'; sys.exit(main())"
@@ -190,6 +193,32 @@ def test_the_handler_is_the_lambda_entry_point(function: dict[str, Any]) -> None
     module, name = function["Handler"].rsplit(".", 1)
     assert callable(getattr(importlib.import_module(module), name))
     assert function["Runtime"] == "python3.12"
+
+
+def test_the_zip_leaves_the_simulator_out_and_the_handler_runs_without_it(tmp_path: Path) -> None:
+    """deploy/build.sh on a copy of the checkout; PIP_NO_DEPS installs gh-promotion
+    alone (its dependencies, the same for Lambda's platform, are the test environment's)."""
+    for name in ("pyproject.toml", "setup.cfg", "README.md", "deploy/build.sh"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        shutil.copy2(REPO_ROOT / name, tmp_path / name)
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO_ROOT / "gh_promotion", tmp_path / "gh_promotion", ignore=ignore)
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = clean_env(PIP_NO_DEPS="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PATH=path)
+    built = subprocess.run(
+        ["sh", str(tmp_path / "deploy" / "build.sh")],
+        capture_output=True,
+        text=True,
+        timeout=100,
+        env=env,
+    )
+    if "No matching distribution found for setuptools" in built.stderr:
+        pytest.skip("the build backend (setuptools) cannot be installed: no package index")
+    assert built.returncode == 0, built.stdout + built.stderr
+    contents = tmp_path / "deploy" / ".build"
+    assert (contents / "gh_promotion" / "aws_lambda.py").is_file()
+    assert (contents / "gh_promotion" / "runtime" / "demo.py").is_file()
+    assert_runs_without_simulator(contents)
 
 
 def test_the_webhook_route_is_the_services_path(template: dict[str, Any]) -> None:

@@ -1,6 +1,7 @@
 """.dockerignore: the build context holds what the Dockerfile copies and nothing
-else (no .venv, .git, secrets). Docker itself is not needed: its matching rules
-are applied here, and the build stage's `pip install .` is run on the context."""
+else (no .venv, .git, secrets), and the package without its simulator. Docker
+itself is not needed: its matching rules are applied here, and the build stage's
+`pip install .` is run on the context."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from tests.runtime.packaged import SIMULATOR, assert_runs_without_simulator
+
 ROOT = Path(__file__).resolve().parents[2]
 NEVER_SENT = (
     ".venv/bin/python",
@@ -22,10 +25,14 @@ NEVER_SENT = (
     ".env",
     "config.yaml",
     "app.pem",
-    "tests/payloads.py",
+    "tests/test_demo.py",
+    "testkit/payloads.py",
+    "testkit/octokit/LICENSE",
     "deploy/.build/gh_promotion/cli.py",
     "gh_promotion/__pycache__/cli.cpython-312.pyc",
     ".pytest_cache/v/cache/nodeids",
+    "gh_promotion/simulator/__init__.py",
+    "gh_promotion/simulator/server.py",
 )
 
 
@@ -91,10 +98,13 @@ def test_the_dockerfile_copies_the_package_and_its_build_files():
     assert set(copy_sources()) == {"pyproject.toml", "setup.cfg", "README.md", "gh_promotion"}
 
 
-def test_every_file_the_dockerfile_copies_is_sent():
+def test_every_file_the_dockerfile_copies_is_sent_but_the_simulator():
     wanted = [name for source in copy_sources() for name in _context_files(source)]
     assert "gh_promotion/cli.py" in wanted
-    assert [name for name in wanted if excluded(name)] == []
+    assert "gh_promotion/runtime/demo.py" in wanted
+    simulator = [name for name in wanted if name.startswith(SIMULATOR + "/")]
+    assert simulator and all(excluded(name) for name in simulator)
+    assert [name for name in wanted if excluded(name) and name not in simulator] == []
 
 
 @pytest.mark.parametrize("path", NEVER_SENT)
@@ -119,9 +129,10 @@ def test_the_build_stage_installs_from_the_context(tmp_path):
         pytest.skip("the build backend (setuptools) cannot be installed: no package index")
     assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = (tmp_path / "dist").glob("gh_promotion-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "gh_promotion/cli.py" in names
-    assert "gh_promotion/simulator/demo.py" in names
+    installed = tmp_path / "installed"
+    zipfile.ZipFile(wheel).extractall(installed)
+    assert (installed / "gh_promotion" / "cli.py").is_file()
+    assert_runs_without_simulator(installed)
 
 
 def test_the_matcher_follows_dockers_rules():

@@ -22,8 +22,9 @@ from gh_promotion.core.delivery import Delivery
 from gh_promotion.gateway.client import forget_clients
 from gh_promotion.runtime.dispatch import answer
 from gh_promotion.simulator import Simulator
-from tests.runtime.helpers import SECRET, ServiceProcess, clean_env, http, signed
-from tests.simulated_app import SimulatedGitHub, open_promotion
+from testkit.deliveries import SECRET, signed
+from testkit.simulated_app import SimulatedGitHub, open_promotion
+from tests.runtime.helpers import ServiceProcess, clean_env, http
 
 PATCH_STAGING = r"/git/refs/heads/staging$"
 TOKEN_EXCHANGE = re.compile(r"^/app/installations/\d+/access_tokens$")

@@ -15,9 +15,10 @@ from gh_promotion.config.model import SUPPORTED_EVENTS
 from gh_promotion.intake import IntakeError, read_delivery, sign
 from gh_promotion.intake.events import GITHUB_EVENTS
 from gh_promotion.simulator import SimApp, Simulator
-from tests.payloads import example, push
+from testkit.deliveries import SECRET, signed
+from testkit.payloads import example, push
 from tests.runtime.conftest import new_repository
-from tests.runtime.helpers import SECRET, ServiceProcess, clean_env, http, signed
+from tests.runtime.helpers import ServiceProcess, clean_env, http
 from tests.runtime.test_cold_start import loaded_after
 
 # GitHub sends these to every App, whatever it subscribes to (issue 10).
@@ -294,9 +295,9 @@ def _records_of(service: ServiceProcess, delivery_id: str) -> list[dict[str, Any
 def test_an_installation_event_loads_neither_github_nor_boto3() -> None:
     loaded = loaded_after(
         """
-        from tests.payloads import example
-        from tests.runtime.helpers import signed
-        from tests.runtime.lambda_events import http_api_v2
+        from testkit.payloads import example
+        from testkit.deliveries import signed
+        from testkit.lambda_events import http_api_v2
         payload = example("installation/created.payload.json")
         event = {"detail-type": "installation", "detail": payload, "id": "4"}
         assert entry.handler(event, None)["status"] == "skipped"

@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
-from tests.payloads import example, push
+from testkit import lambda_events
+from testkit.deliveries import SECRET, signed
+from testkit.payloads import example, push
 from tests.reliability.bad_inputs import lambda_envelope_cases
-from tests.runtime import lambda_events
 from tests.runtime.fake_runtime_api import FakeRuntimeApi
-from tests.runtime.helpers import SECRET, clean_env, signed
+from tests.runtime.helpers import clean_env
 
 TOKEN = "ghp_" + "t" * 36
 BASE_ENV = {"GITHUB_AUTH_MODE": "token", "GITHUB_TOKEN": TOKEN, "GITHUB_WEBHOOK_SECRET": SECRET}

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from gh_promotion.simulator import SimApp, SimRepository, Simulator
-from tests.runtime import lambda_events
+from testkit import lambda_events
+from testkit.deliveries import SECRET, signed
 from tests.runtime.conftest import new_repository
-from tests.runtime.helpers import SECRET, clean_env, signed
+from tests.runtime.helpers import clean_env
 
 
 def last_push_payload(sim: Simulator, repo: SimRepository) -> dict[str, Any]:

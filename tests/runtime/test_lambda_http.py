@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from gh_promotion import aws_lambda
-from tests.payloads import example
+from testkit import lambda_events
+from testkit.deliveries import SECRET, signed
+from testkit.payloads import example
 from tests.reliability.bad_inputs import lambda_envelope_cases
-from tests.runtime import lambda_events
-from tests.runtime.helpers import SECRET, config_from_env, signed
+from tests.runtime.helpers import config_from_env
 
 
 @pytest.fixture(autouse=True)

@@ -19,8 +19,9 @@ from urllib.parse import urlencode
 import pytest
 
 from gh_promotion import __version__
-from tests.payloads import example
-from tests.runtime.helpers import SECRET, ServiceProcess, clean_env, http, signed
+from testkit.deliveries import SECRET, signed
+from testkit.payloads import example
+from tests.runtime.helpers import ServiceProcess, clean_env, http
 
 BODY_LIMIT = 65_536
 WEBHOOK_PATH = "/hooks/github"

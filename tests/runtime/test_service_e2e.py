@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from gh_promotion.simulator import SimApp, Simulator
+from testkit.deliveries import SECRET, signed
+from testkit.payloads import example
 from tests.moto_server import MotoServer
-from tests.payloads import example
 from tests.runtime.conftest import new_repository
-from tests.runtime.helpers import SECRET, ServiceProcess, clean_env, http, signed
+from tests.runtime.helpers import ServiceProcess, clean_env, http
 from tests.runtime.test_service import _refusals
 
 

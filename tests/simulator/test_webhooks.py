@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from tests.payloads import example as _example
+from testkit.payloads import example as _example
 
 SECRET = "It's a Secret to Everybody"
 

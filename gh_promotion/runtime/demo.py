@@ -8,6 +8,11 @@ pull request). Exit status 0 only when production holds the pushed commit.
 
 The simulated repositories live in a ``gh-sim-*`` folder of the temporary
 directory (``$TMPDIR``), removed on exit, on Ctrl-C and on SIGTERM alike.
+
+This is the one product module that imports :mod:`gh_promotion.simulator`, and
+only ``gh-promotion demo`` imports this module: the simulator is a standalone
+GitHub that imports nothing of the product, so the Lambda zip and the container
+image leave it out; there ``gh-promotion demo`` says so and exits 2.
 """
 
 from __future__ import annotations
@@ -27,9 +32,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+from gh_promotion import log
 from gh_promotion.config.model import Config, GitHubConfig, Secret, ServiceConfig
-from gh_promotion.simulator.model import SimApp
-from gh_promotion.simulator.server import SimRepository, Simulator
+from gh_promotion.runtime.service import GracefulServer, build_server
+from gh_promotion.runtime.webapp import create_app
+from gh_promotion.simulator import SimApp, SimRepository, Simulator
 
 OWNER, REPO = "demo", "app"
 STAGES = ("main", "staging", "canary", "production")
@@ -91,10 +98,6 @@ def _run(keep: bool, verbosity: int, out: TextIO) -> int:
 @contextmanager
 def _service(sim: Simulator, app: SimApp, secret: str, verbosity: int) -> Iterator[str]:
     """The real webhook service on a free loopback port, in a thread of this process."""
-    from gh_promotion import log
-    from gh_promotion.runtime.service import GracefulServer, build_server
-    from gh_promotion.runtime.webapp import create_app
-
     log.configure(verbosity=verbosity, stream=sys.stderr, secrets=[secret, app.private_key_pem])
     config = Config()._replace(
         github=GitHubConfig(

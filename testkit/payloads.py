@@ -1,6 +1,6 @@
 """Webhook payloads for tests, made from GitHub's own examples.
 
-Each builder loads an unmodified example from ``tests/fixtures/octokit/``
+Each builder loads an unmodified example from ``testkit/octokit/``
 (octokit/webhooks, MIT; see its README) and rewrites only the fields that must
 match the test's repository and commits, so every other field keeps GitHub's
 real shape.
@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "octokit"
+EXAMPLES = Path(__file__).resolve().parent / "octokit"
 REPO_ID = 186853002
 
 

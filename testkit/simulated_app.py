@@ -11,7 +11,7 @@ from typing import Any
 
 from gh_promotion.config.model import Config, GitHubConfig, RollbackConfig, Secret
 from gh_promotion.simulator import SimRepository, Simulator
-from tests import payloads
+from testkit import payloads
 
 OWNER = "octo"
 PATH = "main,staging,canary,production"
