@@ -11,9 +11,14 @@ made for type checking.
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 import pytest
+
+from gh_promotion.core.ports import GitHub, Repository
+from gh_promotion.gateway.github import RepositoryGateway
+from gh_promotion.runtime.wiring import GitHubApp
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gh_promotion"
 
@@ -99,3 +104,21 @@ def test_the_rules_see_the_imports_they_forbid() -> None:
     assert "gh_promotion.core.ports.GitHub" in handler  # a TYPE_CHECKING import
     gateway = imported_modules(PACKAGE / "gateway" / "github.py")
     assert "gh_promotion.core.ports" in gateway
+
+
+def shape(function: object) -> list[tuple[str, object, object]]:
+    return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+
+@pytest.mark.parametrize(
+    ("port", "implementation"), [(Repository, RepositoryGateway), (GitHub, GitHubApp)]
+)
+def test_each_port_is_implemented_method_for_method(port: type, implementation: type) -> None:
+    """Nothing type-checks the protocols at run time: a renamed or reshaped method
+    would only fail on the delivery that calls it."""
+    methods = [n for n, m in vars(port).items() if callable(m) and not n.startswith("_")]
+    assert methods
+    for name in methods:
+        theirs = getattr(implementation, name, None)
+        assert theirs is not None, f"{implementation.__name__} lacks {name}"
+        assert shape(theirs) == shape(getattr(port, name)), f"{implementation.__name__}.{name}"
