@@ -19,6 +19,7 @@ from bench.stats import median, ms, percentile
 from gh_promotion import aws_lambda
 from gh_promotion.config.model import Config, Secret
 from gh_promotion.core import Delivery, handle
+from gh_promotion.runtime.wiring import github_for
 from testkit import payloads
 from testkit.lambda_events import eventbridge, http_api_v2
 
@@ -53,7 +54,7 @@ def run(quick: bool = False) -> Section:
         assert aws_lambda.handler(bridge_event, None)["status"] == "skipped"
 
     def core_only() -> None:
-        handle(delivery, config)
+        handle(delivery, config, github_for(config))
 
     for call in (through_http, through_eventbridge, core_only):
         timed(call, 50)  # warm: build the app and adapters once

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from bench.report import Section, Table
 from bench.world import GitHub, open_promotion, parent_of
-from gh_promotion.core import Delivery, Result, handle
+from gh_promotion.core import Delivery, Result
+from gh_promotion.runtime.wiring import handle
 from gh_promotion.simulator import SimRepository
 
 Calls = list[tuple[str, str]]

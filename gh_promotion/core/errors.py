@@ -1,9 +1,13 @@
-"""Errors that cross the boundary between the core and the runtimes.
+"""Errors that cross the core's boundaries: with the runtimes, and with the gateway.
 
-A runtime maps them to HTTP statuses (or exit codes) and nothing else: a
-:class:`BadDelivery` is the sender's fault (4xx, retrying will not help), a
-:class:`GitHubUnavailable` is GitHub's (5xx, so GitHub marks the delivery failed
-and it can be redelivered).
+A runtime maps the first group to HTTP statuses (or exit codes) and nothing
+else: a :class:`BadDelivery` is the sender's fault (4xx, retrying will not
+help), a :class:`GitHubUnavailable` is GitHub's (5xx, so GitHub marks the
+delivery failed and it can be redelivered). The second group, the
+:class:`GitHubRefusal` family, is what the gateway raises through the port
+(:mod:`gh_promotion.core.ports`) for the answers the core branches on. They
+live here, in the core, so that the gateway depends on the core's types and
+never the other way round.
 """
 
 from __future__ import annotations
@@ -39,3 +43,47 @@ class CredentialsRejected(GitHubUnavailable):
     (nothing changed, or a partial rollback reported); runtimes answer it with
     its own status and message instead of "GitHub unavailable".
     """
+
+
+# -- GitHub's refusals, by meaning --------------------------------------------------
+# The core branches on these ("a pull request already exists", "not a fast
+# forward", "protected branch") instead of reading HTTP statuses and messages;
+# the gateway (gh_promotion.gateway.errors.classify) is the one place that reads
+# GitHub's answers and raises them.
+
+
+class GitHubRefusal(Exception):
+    """GitHub answered a request with a definite no (4xx)."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class PullRequestExists(GitHubRefusal):
+    pass
+
+
+class NoCommitsBetween(GitHubRefusal):
+    pass
+
+
+class BranchMissing(GitHubRefusal):
+    """A pull request's base or head branch does not exist."""
+
+
+class ReferenceExists(GitHubRefusal):
+    pass
+
+
+class NotFastForward(GitHubRefusal):
+    pass
+
+
+class BranchProtected(GitHubRefusal):
+    """Branch protection refused the update (required checks or reviews not met yet)."""
+
+
+class NotFound(GitHubRefusal):
+    pass

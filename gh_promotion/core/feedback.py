@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import NamedTuple
 
 from gh_promotion.config.model import Config
-from gh_promotion.core.result import Status
+from gh_promotion.core.result import Outcome, Status
 
 STATUS_DESCRIPTION_LIMIT = 140
 CHECK_RUN_TEXT_LIMIT = 65535
@@ -40,6 +40,19 @@ class Feedback(NamedTuple):
     stages: tuple[str, ...]
     reason: str
     pull_request: int | None = None
+
+    @classmethod
+    def of(cls, outcome: Outcome, stages: tuple[str, ...]) -> Feedback:
+        """The outcome as it is reported on its commit, along the repository's path."""
+        return cls(
+            outcome.status,
+            outcome.source,
+            outcome.target,
+            outcome.sha,
+            stages,
+            outcome.reason,
+            outcome.pull_request,
+        )
 
     @property
     def reportable(self) -> bool:

@@ -1,9 +1,9 @@
 """What a delivery asks of gh-promotion, decided from the payload alone.
 
 :mod:`gh_promotion.core.decide` turns a delivery into one of these without any
-I/O; :mod:`gh_promotion.core.promote` carries it out through the gateway. A
-:class:`Skip` never reaches the gateway, so skipped deliveries cost no request
-(and do not even import PyGithub).
+I/O; :mod:`gh_promotion.core.promote` carries it out through the port to GitHub
+(:mod:`gh_promotion.core.ports`). A :class:`Skip` never reaches GitHub, so
+skipped deliveries cost no request (and do not even import the gateway).
 
 They are NamedTuples rather than frozen dataclasses because a Lambda's cold
 start pays for every class made at import, and a NamedTuple costs a quarter of

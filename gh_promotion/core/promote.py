@@ -1,4 +1,9 @@
-"""Carry out an intent through the gateway: the only part of the core that does I/O.
+"""Carry out an intent through the port to GitHub: the part of the core that asks GitHub.
+
+The core does no I/O of its own: every read and write goes through the
+:class:`~gh_promotion.core.ports.Repository` it is handed, whichever transport
+implements it (the gateway in production). One function per intent, registered
+with :func:`carries` as :mod:`gh_promotion.core.decide` registers one per event.
 
 Each function reads the few facts it needs, makes its writes, and reports the
 outcome on the commit. The request budget of each path is visible here:
@@ -20,10 +25,21 @@ Feedback adds one request per mechanism (check run, commit status).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from gh_promotion.config.model import Config
 from gh_promotion.core import feedback as fb
-from gh_promotion.core.errors import GitHubUnavailable
+from gh_promotion.core.errors import (
+    BranchMissing,
+    BranchProtected,
+    GitHubRefusal,
+    GitHubUnavailable,
+    NoCommitsBetween,
+    NotFastForward,
+    PullRequestExists,
+    ReferenceExists,
+)
 from gh_promotion.core.intents import (
     FastForward,
     FastForwardSha,
@@ -34,17 +50,12 @@ from gh_promotion.core.intents import (
     Repo,
     Rollback,
 )
-from gh_promotion.core.result import Result, Status
-from gh_promotion.gateway.errors import (
-    BranchMissing,
-    BranchProtected,
-    GitHubRefusal,
-    NoCommitsBetween,
-    NotFastForward,
-    PullRequestExists,
-    ReferenceExists,
-)
-from gh_promotion.gateway.github import PullRequestInfo, RepositoryGateway
+from gh_promotion.core.result import Outcome, Status
+
+if TYPE_CHECKING:
+    from gh_promotion.core.ports import PullRequestInfo, Repository
+
+    Carrier = Callable[[Any, Repository, Config], Outcome]
 
 log = logging.getLogger(__name__)
 
@@ -53,29 +64,29 @@ log = logging.getLogger(__name__)
 _SEVERITY = [Status.FAILED, Status.BLOCKED, Status.PROMOTED, Status.PENDING, Status.SKIPPED]
 
 
-def carry_out(intent: Intent, gateway: RepositoryGateway, config: Config) -> Result:
-    if isinstance(intent, OpenPromotion):
-        return open_promotion(intent, gateway, config)
-    if isinstance(intent, MarkPending):
-        request = intent.request
-        reason = f"#{request.number} waits for an approval or a green check"
-        return _report(gateway, config, intent.repo, request, Status.PENDING, reason)
-    if isinstance(intent, FastForward):
-        results = [
-            fast_forward(intent.repo, r, intent.signal, gateway, config) for r in intent.requests
-        ]
-        return _most_severe(results)
-    if isinstance(intent, FastForwardSha):
-        return fast_forward_sha(intent, gateway, config)
-    if isinstance(intent, Rollback):
-        return rollback(intent, gateway, config)
-    raise TypeError(f"no way to carry out {intent!r}")
+_CARRIERS: dict[type, Carrier] = {}
+
+
+def carries(kind: type) -> Callable[[Carrier], Carrier]:
+    def register(carrier: Carrier) -> Carrier:
+        _CARRIERS[kind] = carrier
+        return carrier
+
+    return register
+
+
+def carry_out(intent: Intent, gateway: Repository, config: Config) -> Outcome:
+    carrier = _CARRIERS.get(type(intent))
+    if carrier is None:
+        raise TypeError(f"no way to carry out {intent!r}")
+    return carrier(intent, gateway, config)
 
 
 # -- push: open the promotion request ------------------------------------------
 
 
-def open_promotion(intent: OpenPromotion, gateway: RepositoryGateway, config: Config) -> Result:
+@carries(OpenPromotion)
+def open_promotion(intent: OpenPromotion, gateway: Repository, config: Config) -> Outcome:
     source, target, sha = intent.source, intent.target, intent.head_sha
     title = f"Promote {source} to {target}"
     body = _pull_request_body(intent.repo, source, target)
@@ -104,14 +115,14 @@ def open_promotion(intent: OpenPromotion, gateway: RepositoryGateway, config: Co
     opened = PromotionRequest(number or 0, source, target, sha, draft=intent.draft)
     waits = "ready for review" if intent.draft else "an approval or a green check"
     what = f"{'draft ' if intent.draft else ''}promotion request {source}→{target}"
-    if gateway.dry_run:
+    if config.promotion.dry_run:
         reason = f"would open a {what}"
     else:
         reason = f"opened {what} #{number}; it waits for {waits}"
     return _report(gateway, config, intent.repo, opened, Status.PENDING, reason)
 
 
-def _create_target_branch(gateway: RepositoryGateway, source: str, target: str) -> None:
+def _create_target_branch(gateway: Repository, source: str, target: str) -> None:
     """Create the target at the oldest commit of the source, so the pull request
     shows everything being promoted."""
     oldest = gateway.oldest_commit(source)
@@ -134,16 +145,34 @@ def _pull_request_body(repo: Repo, source: str, target: str) -> str:
     )
 
 
+# -- a promotion request opened or updated ------------------------------------------
+
+
+@carries(MarkPending)
+def mark_pending(intent: MarkPending, gateway: Repository, config: Config) -> Outcome:
+    request = intent.request
+    reason = f"#{request.number} waits for an approval or a green check"
+    return _report(gateway, config, intent.repo, request, Status.PENDING, reason)
+
+
 # -- fast-forward -------------------------------------------------------------------
+
+
+@carries(FastForward)
+def fast_forward_requests(intent: FastForward, gateway: Repository, config: Config) -> Outcome:
+    outcomes = [
+        fast_forward(intent.repo, r, intent.signal, gateway, config) for r in intent.requests
+    ]
+    return _most_severe(outcomes)
 
 
 def fast_forward(
     repo: Repo,
     request: PromotionRequest,
     signal: str,
-    gateway: RepositoryGateway,
+    gateway: Repository,
     config: Config,
-) -> Result:
+) -> Outcome:
     """Fast-forward the request's target to its head, if it is still the head."""
     if request.draft is None and repo.drafts_enabled:
         current = gateway.pull_request(request.number)
@@ -170,12 +199,13 @@ def fast_forward(
     except GitHubRefusal as refusal:
         reason = f"GitHub refused to move {request.target}: {refusal.message}"
         return _report(gateway, config, repo, request, Status.FAILED, reason)
-    verb = "would fast-forward" if gateway.dry_run else "fast-forwarded"
+    verb = "would fast-forward" if config.promotion.dry_run else "fast-forwarded"
     reason = f"{verb} {request.target} to {request.head_sha[:7]} ({signal})"
     return _report(gateway, config, repo, request, Status.PROMOTED, reason)
 
 
-def fast_forward_sha(intent: FastForwardSha, gateway: RepositoryGateway, config: Config) -> Result:
+@carries(FastForwardSha)
+def fast_forward_sha(intent: FastForwardSha, gateway: Repository, config: Config) -> Outcome:
     repo, sha = intent.repo, intent.sha
     if len(intent.branches) == 1:
         source = intent.branches[0]
@@ -189,9 +219,9 @@ def fast_forward_sha(intent: FastForwardSha, gateway: RepositoryGateway, config:
     ]
     if not requests:
         reason = f"no open promotion request has {sha[:7]} at its head"
-        return Result(Status.SKIPPED, reason, sha=sha)
-    results = [fast_forward(repo, r, intent.signal, gateway, config) for r in requests]
-    return _most_severe(results)
+        return Outcome(Status.SKIPPED, reason, sha=sha)
+    outcomes = [fast_forward(repo, r, intent.signal, gateway, config) for r in requests]
+    return _most_severe(outcomes)
 
 
 def _as_request(pull: PullRequestInfo) -> PromotionRequest:
@@ -203,7 +233,8 @@ def _as_request(pull: PullRequestInfo) -> PromotionRequest:
 # -- rollback -----------------------------------------------------------------------
 
 
-def rollback(intent: Rollback, gateway: RepositoryGateway, config: Config) -> Result:
+@carries(Rollback)
+def rollback(intent: Rollback, gateway: Repository, config: Config) -> Outcome:
     """Force the last stage (and the cascade stages) back to an older commit.
 
     Only a commit strictly behind the last stage is accepted: a rollback never
@@ -238,7 +269,7 @@ def rollback(intent: Rollback, gateway: RepositoryGateway, config: Config) -> Re
 
 
 def _force_stages(
-    gateway: RepositoryGateway, stages: tuple[str, ...], sha: str
+    gateway: Repository, stages: tuple[str, ...], sha: str
 ) -> tuple[list[str], str | None]:
     moved: list[str] = []
     for stage in stages:
@@ -257,8 +288,8 @@ def _force_stages(
 # -- outcomes and feedback ----------------------------------------------------------
 
 
-def _outcome(status: Status, reason: str, request: PromotionRequest) -> Result:
-    return Result(
+def _outcome(status: Status, reason: str, request: PromotionRequest) -> Outcome:
+    return Outcome(
         status,
         reason,
         source=request.source,
@@ -269,30 +300,22 @@ def _outcome(status: Status, reason: str, request: PromotionRequest) -> Result:
 
 
 def _report(
-    gateway: RepositoryGateway,
+    gateway: Repository,
     config: Config,
     repo: Repo,
     request: PromotionRequest,
     status: Status,
     reason: str,
-) -> Result:
+) -> Outcome:
     """The outcome, reported on the head commit; a failed report never undoes it."""
-    result = _outcome(status, reason, request)
-    outcome = fb.Feedback(
-        status,
-        request.source,
-        request.target,
-        request.head_sha,
-        repo.path.stages,
-        reason,
-        request.number or None,
-    )
+    outcome = _outcome(status, reason, request)
+    feedback = fb.Feedback.of(outcome, repo.path.stages)
     for post in _feedback_writers(config):
         try:
-            post(gateway, config, outcome)
+            post(gateway, config, feedback)
         except (GitHubRefusal, GitHubUnavailable) as error:
-            log.warning("feedback on %s failed: %s", outcome.sha[:7], error)
-    return result
+            log.warning("feedback on %s failed: %s", feedback.sha[:7], error)
+    return outcome
 
 
 def _feedback_writers(config: Config) -> list:
@@ -304,17 +327,17 @@ def _feedback_writers(config: Config) -> list:
     return writers
 
 
-def _post_check_run(gateway: RepositoryGateway, config: Config, outcome: fb.Feedback) -> None:
+def _post_check_run(gateway: Repository, config: Config, outcome: fb.Feedback) -> None:
     name = fb.title(config.promotion.feedback.check_run.name, outcome)
     conclusion = fb.check_run_conclusion(outcome)
     gateway.create_check_run(name, outcome.sha, conclusion, fb.check_run_output(outcome))
 
 
-def _post_commit_status(gateway: RepositoryGateway, config: Config, outcome: fb.Feedback) -> None:
+def _post_commit_status(gateway: Repository, config: Config, outcome: fb.Feedback) -> None:
     context = fb.title(config.promotion.feedback.commit_status.context, outcome)
     state, description = fb.status_state(outcome), fb.status_description(outcome)
     gateway.create_commit_status(outcome.sha, state, context, description)
 
 
-def _most_severe(results: list[Result]) -> Result:
-    return min(results, key=lambda r: _SEVERITY.index(r.status))
+def _most_severe(outcomes: list[Outcome]) -> Outcome:
+    return min(outcomes, key=lambda o: _SEVERITY.index(o.status))

@@ -31,7 +31,25 @@ class Write(NamedTuple):
     duration_ms: float = 0.0
 
 
+class Outcome(NamedTuple):
+    """What the core made of a delivery, before the delivery's own fields are added.
+
+    :mod:`gh_promotion.core.handler` turns it into the :class:`Result`, once;
+    the feedback on the commit (:mod:`gh_promotion.core.feedback`) is drawn
+    from it too, so the two always say the same.
+    """
+
+    status: Status
+    reason: str
+    source: str = ""
+    target: str = ""
+    sha: str = ""
+    pull_request: int | None = None
+
+
 class Result(NamedTuple):
+    """The documented JSON answer: the outcome, the delivery it answers, the writes it made."""
+
     status: Status
     reason: str
     event: str = ""

@@ -1,8 +1,9 @@
-"""GitHub's refusals, by meaning rather than by status code.
+"""GitHub's 4xx answers, read for their meaning.
 
-The core branches on these ("the pull request already exists", "not a fast
-forward", "protected branch") instead of reading HTTP statuses and messages;
-:func:`classify` is the one place that reads them.
+The core branches on refusals by meaning ("the pull request already exists",
+"not a fast forward", "protected branch"), defined with its other errors in
+:mod:`gh_promotion.core.errors`; :func:`classify` is the one place that reads
+GitHub's statuses and messages to pick one.
 See https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api
 """
 
@@ -11,42 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-
-class GitHubRefusal(Exception):
-    """GitHub answered a request with a definite no (4xx)."""
-
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-class PullRequestExists(GitHubRefusal):
-    pass
-
-
-class NoCommitsBetween(GitHubRefusal):
-    pass
-
-
-class BranchMissing(GitHubRefusal):
-    """A pull request's base or head branch does not exist."""
-
-
-class ReferenceExists(GitHubRefusal):
-    pass
-
-
-class NotFastForward(GitHubRefusal):
-    pass
-
-
-class BranchProtected(GitHubRefusal):
-    """Branch protection refused the update (required checks or reviews not met yet)."""
-
-
-class NotFound(GitHubRefusal):
-    pass
+from gh_promotion.core.errors import (
+    BranchMissing,
+    BranchProtected,
+    GitHubRefusal,
+    NoCommitsBetween,
+    NotFastForward,
+    NotFound,
+    PullRequestExists,
+    ReferenceExists,
+)
 
 
 def error_messages(data: Any) -> list[str]:

@@ -1,18 +1,21 @@
 """The few GitHub requests gh-promotion makes, one method each, for one repository.
 
-Every method is exactly one request (``oldest_commit``: at most two), so the
-request budget of each promotion path can be read off the core. Requests go
-through the delivery's :class:`~gh_promotion.gateway.requester.Requester` — its
-credentials, time budget, retries and error types — straight to the documented
-routes.
+:class:`RepositoryGateway` implements the core's port,
+:class:`gh_promotion.core.ports.Repository`. Every method is exactly one request
+(``oldest_commit``: at most two), so the request budget of each promotion path
+can be read off the core. Requests go through the delivery's
+:class:`~gh_promotion.gateway.requester.Requester` — its credentials, time
+budget, retries and error types — straight to the documented routes.
 
-Writes are recorded as :class:`~gh_promotion.core.result.Write` entries. In a dry
-run they are recorded as planned and not sent, which is all ``--dry-run`` is:
-the core runs the same code either way. A write whose answer steers the core
-(opening a pull request: refused when its base is missing, when one is already
-open, when there is nothing to promote; a fast-forward: refused when the
-target has commits the head has not) is predicted from reads, so that a dry
-run takes the same path and lists the same writes as the real run.
+Each write is reported, as a :class:`~gh_promotion.core.result.Write`, to the
+``record`` callable the core opened the repository with: the core keeps the
+list, the gateway keeps nothing. In a dry run writes are reported as planned
+and not sent, which is all ``--dry-run`` is: the core runs the same code either
+way. A write whose answer steers the core (opening a pull request: refused when
+its base is missing, when one is already open, when there is nothing to
+promote; a fast-forward: refused when the target has commits the head has not)
+is predicted from reads, so that a dry run takes the same path and lists the
+same writes as the real run.
 """
 
 from __future__ import annotations
@@ -21,65 +24,46 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from gh_promotion.core.errors import GitHubUnavailable
-from gh_promotion.core.result import Write
-from gh_promotion.gateway.errors import (
+from gh_promotion.core.errors import (
     BranchMissing,
     GitHubRefusal,
+    GitHubUnavailable,
     NoCommitsBetween,
     NotFastForward,
     NotFound,
     PullRequestExists,
 )
+from gh_promotion.core.ports import Comparison, PullRequestInfo, Record, Write
 
 PULLS_PER_PAGE = 100
 
 
-@dataclass(frozen=True)
-class PullRequestInfo:
-    number: int
-    source: str
-    target: str
-    head_sha: str
-    base_sha: str
-    draft: bool
-    same_repository: bool
-
-    @classmethod
-    def from_api(cls, data: dict[str, Any]) -> PullRequestInfo:
-        head, base = data["head"], data["base"]
-        head_repo, base_repo = head.get("repo") or {}, base.get("repo") or {}
-        return cls(
-            number=data["number"],
-            source=head["ref"],
-            target=base["ref"],
-            head_sha=head["sha"],
-            base_sha=base.get("sha", ""),
-            draft=bool(data.get("draft")),
-            same_repository=head_repo.get("id") == base_repo.get("id"),
-        )
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """``GET compare/{base}...{head}``: where head stands relative to base."""
-
-    status: str  # "ahead", "behind", "identical" or "diverged"
-    ahead_by: int
-    behind_by: int
+def _pull_request(data: dict[str, Any]) -> PullRequestInfo:
+    head, base = data["head"], data["base"]
+    head_repo, base_repo = head.get("repo") or {}, base.get("repo") or {}
+    return PullRequestInfo(
+        number=data["number"],
+        source=head["ref"],
+        target=base["ref"],
+        head_sha=head["sha"],
+        base_sha=base.get("sha", ""),
+        draft=bool(data.get("draft")),
+        same_repository=head_repo.get("id") == base_repo.get("id"),
+    )
 
 
 class RepositoryGateway:
-    def __init__(self, requester: Any, owner: str, name: str, *, dry_run: bool = False) -> None:
+    def __init__(
+        self, requester: Any, owner: str, name: str, *, record: Record, dry_run: bool = False
+    ) -> None:
         self._requester = requester
         self.owner = owner
         self.name = name
         self.dry_run = dry_run
-        self.writes: list[Write] = []
+        self._record = record
         self._planned_branches: dict[str, str] = {}  # dry run: branch → sha it would be created at
         self._base = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
 
@@ -98,12 +82,12 @@ class RepositoryGateway:
             params["base"] = base
         pulls: list[PullRequestInfo] = []
         for page in self._pages(f"{self._base}/pulls", params):
-            pulls.extend(PullRequestInfo.from_api(p) for p in page)
+            pulls.extend(_pull_request(p) for p in page)
         return pulls
 
     def pull_request(self, number: int) -> PullRequestInfo:
         _, data = self._request("GET", f"{self._base}/pulls/{number}")
-        return PullRequestInfo.from_api(data)
+        return _pull_request(data)
 
     def oldest_commit(self, branch: str) -> str:
         """The first commit of a branch's history in two requests, whatever its length.
@@ -193,9 +177,7 @@ class RepositoryGateway:
                 refusal = NoCommitsBetween(f"No commits between {base} and {head}")
             else:
                 return
-        self.writes.append(
-            Write("create_pull_request", f"{head}→{base}", "refused", refusal.message)
-        )
+        self._record(Write("create_pull_request", f"{head}→{base}", "refused", refusal.message))
         raise refusal
 
     def _refuse_unless_fast_forward(self, branch: str, sha: str) -> None:
@@ -205,7 +187,7 @@ class RepositoryGateway:
         comparison = self.compare(branch, sha)
         if comparison.behind_by > 0:
             refusal = NotFastForward("Update is not a fast forward")
-            self.writes.append(Write("fast_forward", branch, "refused", refusal.message))
+            self._record(Write("fast_forward", branch, "refused", refusal.message))
             raise refusal
 
     # -- plumbing ----------------------------------------------------------
@@ -214,7 +196,7 @@ class RepositoryGateway:
         self, action: str, target: str, verb: str, url: str, body: dict, detail: str = ""
     ) -> Any:
         if self.dry_run:
-            self.writes.append(Write(action, target, "planned", detail))
+            self._record(Write(action, target, "planned", detail))
             return None
         with self._recorded(action, target, detail):
             return self._request(verb, url, body=body)[1]
@@ -225,7 +207,7 @@ class RepositoryGateway:
 
         def record(outcome: str, why: str = detail) -> None:
             elapsed = round((time.perf_counter() - started) * 1000, 1)
-            self.writes.append(Write(action, target, outcome, why, elapsed))
+            self._record(Write(action, target, outcome, why, elapsed))
 
         try:
             yield

@@ -3,7 +3,7 @@
 :func:`send` makes one request, retrying what GitHub documents as passing (5xx,
 timeouts, lost connections, a rate limit with a short wait) while the budget
 allows, and turns every answer into a value or one of our errors: 4xx
-refusals into :class:`~gh_promotion.gateway.errors.GitHubRefusal`, GitHub
+refusals into :class:`~gh_promotion.core.errors.GitHubRefusal`, GitHub
 failing into :class:`~gh_promotion.core.errors.GitHubUnavailable`, a wait past
 the budget into :class:`~gh_promotion.gateway.ratelimit.RateLimited`.
 

@@ -15,9 +15,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from gh_promotion.core.errors import CredentialsRejected, GitHubUnavailable
+from gh_promotion.core.errors import CredentialsRejected, GitHubUnavailable, NotFound
 from gh_promotion.gateway.budget import Budget
-from gh_promotion.gateway.errors import NotFound
 from gh_promotion.gateway.http import Http
 from gh_promotion.gateway.ratelimit import Hold
 from gh_promotion.gateway.requester import Unauthorized, send

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 
 from gh_promotion.config.model import GITHUB_MAX_PAYLOAD_BYTES
 from gh_promotion.core.delivery import Delivery
+from gh_promotion.core.events import is_github_event
 from gh_promotion.intake.errors import IntakeError
-from gh_promotion.intake.events import is_github_event
 from gh_promotion.intake.payload import decode_payload
 from gh_promotion.intake.signature import verify_signature
 

@@ -1,9 +1,10 @@
 """The one wrapper around ``core.handle`` that every runtime uses.
 
-It adds what is the same whatever carried the delivery: the log context,
-timing, the S3 report, and the single mapping from core exceptions to HTTP
-statuses. The service, Lambda HTTP, Lambda EventBridge and local invoke all
-answer the same delivery the same way because they all come through here.
+It runs the core wired to the configured GitHub (:mod:`.wiring`) and adds what
+is the same whatever carried the delivery: the log context, timing, the S3
+report, and the single mapping from core exceptions to HTTP statuses. The
+service, Lambda HTTP, Lambda EventBridge and local invoke all answer the same
+delivery the same way because they all come through here.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import time
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from gh_promotion import core
 from gh_promotion.aws.ssm import SsmCredentialsError
 from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
@@ -22,6 +22,7 @@ from gh_promotion.core.result import Result, Status
 from gh_promotion.gateway.tally import counting_requests
 from gh_promotion.log import delivery_context
 from gh_promotion.runtime.duplicates import DeliveryLedger, Entry
+from gh_promotion.runtime.wiring import handle
 
 logger = logging.getLogger(__name__)
 # One line per delivery is wanted at every verbosity, as the access log is.
@@ -52,7 +53,7 @@ def process(delivery: Delivery, config: Config) -> Result:
     received_at = datetime.now(timezone.utc)
     started = time.perf_counter()
     with delivery_context(delivery.delivery_id, delivery.event, delivery.repository):
-        result = core.handle(delivery, config)
+        result = handle(delivery, config)
         duration_ms = (time.perf_counter() - started) * 1000
         _maybe_upload_report(delivery, result, config, received_at, duration_ms)
     return result

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from gh_promotion.config.model import Config
-from gh_promotion.core import Delivery, Result, handle
+from gh_promotion.core import Delivery, Result
+from gh_promotion.runtime.wiring import handle
 from gh_promotion.simulator import Simulator
 from testkit.simulated_app import OWNER, SimulatedGitHub
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from gh_promotion import core
 from gh_promotion.config.model import Config, PromotionConfig, RollbackConfig
-from gh_promotion.core import BadDelivery, Delivery, Status, UnsupportedEvent, handle
+from gh_promotion.core import BadDelivery, Delivery, Status, UnsupportedEvent
 from gh_promotion.core.decide import decide
 from gh_promotion.core.intents import (
     FastForward,
@@ -255,6 +256,20 @@ def test_statuses_other_than_success_are_skipped(state):
 
 
 # -- through handle(): no GitHub is needed for any of these ----------------------------
+
+
+class NoGitHub:
+    """A way to GitHub that fails the test if the core takes it."""
+
+    def repository(self, *args: object) -> None:
+        raise AssertionError("the core asked for a repository")
+
+    def own_app_id(self) -> None:
+        raise AssertionError("the core asked for the App's id")
+
+
+def handle(delivery: Delivery, config: Config) -> core.Result:
+    return core.handle(delivery, config, NoGitHub())
 
 
 def test_ping_is_answered_and_unknown_events_are_rejected():

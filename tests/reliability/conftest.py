@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from gh_promotion.config.model import Config
-from gh_promotion.core import Delivery, Result, handle
+from gh_promotion.core import Delivery, Result
+from gh_promotion.runtime.wiring import handle
 from gh_promotion.simulator import Simulator
 from testkit.deliveries import signed
 from testkit.simulated_app import SimulatedGitHub, open_promotion  # noqa: F401  (re-exported)
@@ -52,7 +53,7 @@ class GitHub(SimulatedGitHub):
     # -- deliveries --------------------------------------------------------------------
 
     def handle(self, event: str, payload: dict, *, rollback: bool = False) -> Result:
-        """The core directly, as every runtime calls it."""
+        """The core directly, wired to GitHub as every runtime calls it."""
         delivery = Delivery(event, str(uuid.uuid4()), payload)
         return handle(delivery, self.config(rollback=rollback))
 

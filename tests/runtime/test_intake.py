@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 import pytest
 
 from gh_promotion.config.model import SUPPORTED_EVENTS
+from gh_promotion.core.events import GITHUB_EVENTS
 from gh_promotion.intake import IntakeError, read_delivery, sign
-from gh_promotion.intake.events import GITHUB_EVENTS
 from gh_promotion.simulator import SimApp, Simulator
 from testkit.deliveries import SECRET, signed
 from testkit.payloads import example, push

@@ -1,0 +1,117 @@
+"""What the core needs from GitHub, stated as a port: the core asks, it never connects.
+
+A promotion makes a handful of reads and writes on one repository; this module
+names them (:class:`Repository`), names the values that cross (pull requests,
+comparisons, :class:`~gh_promotion.core.result.Write` records) and names how the
+core is handed a repository (:class:`GitHub`). The refusals the core branches on
+are in :mod:`gh_promotion.core.errors`.
+
+``gh_promotion.gateway`` implements :class:`Repository` over GitHub's REST API;
+``gh_promotion.runtime.wiring`` implements :class:`GitHub` (which client, which
+credentials, the App's id). Dependencies point one way: the gateway and the
+runtimes import these types, and the core imports neither of them
+(``tests/test_architecture.py`` keeps it so).
+
+Types only, no I/O — like gidgethub's ``abc.py``, whose abstract ``_request`` is
+the one thing a transport must supply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple, Protocol
+
+from gh_promotion.core.result import Write
+
+__all__ = ["Comparison", "GitHub", "PullRequestInfo", "Record", "Repository", "Write"]
+
+
+class PullRequestInfo(NamedTuple):
+    """An open pull request as GitHub lists it."""
+
+    number: int
+    source: str
+    target: str
+    head_sha: str
+    base_sha: str
+    draft: bool
+    same_repository: bool
+
+
+class Comparison(NamedTuple):
+    """``GET compare/{base}...{head}``: where head stands relative to base."""
+
+    status: str  # "ahead", "behind", "identical" or "diverged"
+    ahead_by: int
+    behind_by: int
+
+
+# How a repository reports each write it makes (or, in a dry run, plans or is
+# refused) to the core, which keeps the list for the delivery's result.
+Record = Callable[[Write], None]
+
+
+class Repository(Protocol):
+    """The reads and writes a promotion makes on one repository.
+
+    Each is one GitHub request (``oldest_commit``: at most two), so the request
+    budget of each promotion path can be read off :mod:`gh_promotion.core.promote`.
+    Refusals are raised as :class:`~gh_promotion.core.errors.GitHubRefusal`
+    subclasses, GitHub failing as :class:`~gh_promotion.core.errors.GitHubUnavailable`.
+    Every write, whatever its outcome, is reported to the :data:`Record` the
+    repository was opened with. In a dry run writes are reported as planned
+    (or refused, as GitHub would refuse them) and not sent.
+    """
+
+    def open_pull_requests(self, *, head: str = "", base: str = "") -> list[PullRequestInfo]: ...
+
+    def pull_request(self, number: int) -> PullRequestInfo: ...
+
+    def oldest_commit(self, branch: str) -> str: ...
+
+    def compare(self, base: str, head: str) -> Comparison: ...
+
+    def create_pull_request(
+        self, head: str, base: str, title: str, body: str, *, draft: bool
+    ) -> int | None:
+        """The new pull request's number; None in a dry run."""
+        ...
+
+    def create_branch(self, branch: str, sha: str) -> None: ...
+
+    def fast_forward(self, branch: str, sha: str) -> None:
+        """Move ``branch`` to ``sha`` only if that is a fast-forward."""
+        ...
+
+    def force_update(self, branch: str, sha: str) -> None:
+        """Move ``branch`` to ``sha`` whatever its history: only for a validated rollback."""
+        ...
+
+    def create_check_run(self, name: str, sha: str, conclusion: str, output: dict) -> None: ...
+
+    def create_commit_status(
+        self, sha: str, state: str, context: str, description: str
+    ) -> None: ...
+
+
+class GitHub(Protocol):
+    """What the edge hands the core for each delivery: its way to GitHub."""
+
+    def repository(
+        self, owner: str, name: str, installation_id: int | None, record: Record
+    ) -> Repository:
+        """The repository, reached as this installation (or with the token).
+
+        Raises :class:`~gh_promotion.core.errors.BadDelivery` or
+        :class:`~gh_promotion.core.errors.GitHubUnavailable` when it cannot be
+        reached as asked (no installation id with App auth, no token).
+        """
+        ...
+
+    def own_app_id(self) -> str | None:
+        """The id of the GitHub App gh-promotion runs as; None with a personal token.
+
+        Asked only when a check suite names its App, since finding it may read
+        the App's credentials (from SSM in ``ssm`` mode).
+        """
+        ...

@@ -1,0 +1,124 @@
+"""The import directions docs/architecture.md promises, read from the source (ast).
+
+The core decides and asks GitHub through its port; it does no I/O of its own,
+so it imports none of the layers that do (gateway, AWS, runtimes, intake) nor
+their libraries. The gateway implements the port and imports from the core
+only the port's types, so the two never depend on each other both ways.
+Every import counts, including the lazy ones inside functions and those only
+made for type checking.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+
+from gh_promotion.core.ports import GitHub, Repository
+from gh_promotion.gateway.github import RepositoryGateway
+from gh_promotion.runtime.wiring import GitHubApp
+
+PACKAGE = Path(__file__).resolve().parent.parent / "gh_promotion"
+
+# What the core may import from the product: itself and the configuration's values.
+CORE_MAY_IMPORT = ("gh_promotion.core", "gh_promotion.config.model")
+# Libraries that talk to the network, the disk's services or AWS.
+IO_LIBRARIES = (
+    "requests",
+    "urllib3",
+    "github",
+    "boto3",
+    "botocore",
+    "flask",
+    "werkzeug",
+    "waitress",
+    "mangum",
+    "a2wsgi",
+    "socket",
+    "http",
+    "urllib.request",
+    "subprocess",
+)
+# The core modules the gateway may import: the port's types and the errors it raises.
+GATEWAY_MAY_IMPORT_FROM_CORE = ("gh_promotion.core.ports", "gh_promotion.core.errors")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, absolute; ``from a import b`` counts as ``a.b`` too,
+    so ``from gh_promotion import gateway`` is caught as ``gh_promotion.gateway``."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def modules_of(folder: str) -> list[Path]:
+    return sorted((PACKAGE / folder).rglob("*.py"))
+
+
+def name_of(path: Path) -> str:
+    return str(path.relative_to(PACKAGE.parent))
+
+
+@pytest.mark.parametrize("path", modules_of("core"), ids=name_of)
+def test_the_core_imports_neither_the_edges_nor_io_libraries(path: Path) -> None:
+    imports = imported_modules(path)
+    product = {n for n in imports if within(n, ("gh_promotion",)) and n != "gh_promotion"}
+    # ``from gh_promotion.core import feedback`` also yields the package itself.
+    wrong = sorted(n for n in product if not within(n, CORE_MAY_IMPORT))
+    io = sorted(n for n in imports if within(n, IO_LIBRARIES))
+    assert not wrong, f"{name_of(path)} imports {wrong}: the core reaches GitHub only by its port"
+    assert not io, f"{name_of(path)} imports {io}: the core does no I/O"
+
+
+@pytest.mark.parametrize("path", modules_of("gateway"), ids=name_of)
+def test_the_gateway_takes_only_the_ports_types_from_the_core(path: Path) -> None:
+    from_core = {n for n in imported_modules(path) if within(n, ("gh_promotion.core",))}
+    # ``from gh_promotion.core.ports import Write`` names the module and the type.
+    modules = {n for n in from_core if not within(n, GATEWAY_MAY_IMPORT_FROM_CORE)}
+    assert not modules, f"{name_of(path)} imports {sorted(modules)} from the core"
+
+
+def test_the_rules_see_the_imports_they_forbid() -> None:
+    """The checks above would pass on an empty set: make sure the parser finds imports."""
+    promote = imported_modules(PACKAGE / "core" / "promote.py")
+    assert "gh_promotion.core.errors.NotFastForward" in promote
+    handler = imported_modules(PACKAGE / "core" / "handler.py")
+    assert "gh_promotion.core.decide.decide" in handler  # a lazy import, inside a function
+    assert "gh_promotion.core.ports.GitHub" in handler  # a TYPE_CHECKING import
+    gateway = imported_modules(PACKAGE / "gateway" / "github.py")
+    assert "gh_promotion.core.ports" in gateway
+
+
+def shape(function: object) -> list[tuple[str, object, object]]:
+    return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+
+@pytest.mark.parametrize(
+    ("port", "implementation"), [(Repository, RepositoryGateway), (GitHub, GitHubApp)]
+)
+def test_each_port_is_implemented_method_for_method(port: type, implementation: type) -> None:
+    """Nothing type-checks the protocols at run time: a renamed or reshaped method
+    would only fail on the delivery that calls it."""
+    methods = [n for n, m in vars(port).items() if callable(m) and not n.startswith("_")]
+    assert methods
+    for name in methods:
+        theirs = getattr(implementation, name, None)
+        assert theirs is not None, f"{implementation.__name__} lacks {name}"
+        assert shape(theirs) == shape(getattr(port, name)), f"{implementation.__name__}.{name}"
