@@ -21,12 +21,13 @@ the server's ``Retry-After`` instead — and retries are few and short.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any
 
-from gh_promotion.config.model import Config, GitHubConfig, Secret
-from gh_promotion.core.errors import BadDelivery, GitHubUnavailable
-from gh_promotion.gateway.credentials import AppCredentials
+from gh_promotion.config.model import Config, GitHubConfig
+from gh_promotion.core.errors import BadDelivery
+from gh_promotion.gateway.credentials import app_credentials, check_credentials
+
+__all__ = ["app_credentials", "forget_clients", "requester_for"]
 
 REQUEST_TIMEOUT_SECONDS = 4
 RETRIES = 3
@@ -70,39 +71,18 @@ def _new_client(github: GitHubConfig, installation_id: int | None) -> Any:
 
 
 def _auth(github: GitHubConfig, installation_id: int | None) -> Any:
+    """Credentials were checked at start (:func:`check_credentials`); were they not
+    (a test, or SSM forgotten since), the same check raises a configuration error."""
     from github import Auth
 
     if github.auth_mode == "token":
-        if not github.token:
-            raise GitHubUnavailable("github.authMode is token but GITHUB_TOKEN is not set")
+        check_credentials(github)
         return Auth.Token(str(github.token))
     if installation_id is None:
         raise BadDelivery("payload has no installation.id, which GitHub App authentication needs")
     credentials = app_credentials(github)
     app = Auth.AppAuth(int(credentials.app_id), str(credentials.private_key))
     return app.get_installation_auth(installation_id)
-
-
-def app_credentials(github: GitHubConfig) -> AppCredentials:
-    """The App's credentials: from SSM in ``ssm`` mode, else from the config."""
-    if github.auth_mode == "ssm":
-        from gh_promotion.aws.ssm import fetch_app_credentials
-
-        return fetch_app_credentials(github.ssm_key)
-    if not github.app_id or not github.private_key:
-        raise GitHubUnavailable("github.authMode is app but the App id or private key is not set")
-    return AppCredentials(github.app_id, Secret(_pem(github.private_key)))
-
-
-def _pem(private_key: str) -> str:
-    """The key itself, or the content of the file it names."""
-    if "-----BEGIN" in private_key:
-        return private_key
-    path = Path(private_key).expanduser()
-    try:
-        return path.read_text()
-    except OSError as error:
-        raise GitHubUnavailable(f"cannot read the App private key file {path}: {error}") from None
 
 
 def _retry() -> Any:

@@ -19,6 +19,7 @@ from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.core.errors import BadDelivery, GitHubUnavailable
 from gh_promotion.core.result import Result, Status
+from gh_promotion.gateway.credentials import CredentialsError
 from gh_promotion.log import delivery_context
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 GITHUB_UNAVAILABLE_STATUS = 502  # GitHub, our upstream, kept failing: retry later
 INTERNAL_ERROR_STATUS = 500
 CREDENTIALS_UNAVAILABLE_STATUS = 503  # our SSM parameter, not the sender, is at fault
+CONFIGURATION_ERROR_STATUS = 500  # credentials unusable: checked at start, so rare here
 
 
 class Answer(NamedTuple):
@@ -71,8 +73,12 @@ def answer(delivery: Delivery, config: Config) -> Answer:
     except BadDelivery as exc:
         return Answer(exc.status, error_body(exc.message, delivery))
     except SsmCredentialsError as exc:
-        logger.error("delivery %s: %s", delivery.delivery_id, exc)
+        logger.error("delivery %s: %s", delivery.delivery_id, exc.detail)
         return Answer(CREDENTIALS_UNAVAILABLE_STATUS, error_body(str(exc), delivery))
+    except CredentialsError as exc:
+        logger.error("delivery %s: configuration error: %s", delivery.delivery_id, exc.detail)
+        body = error_body(f"configuration error: {exc}", delivery)
+        return Answer(CONFIGURATION_ERROR_STATUS, body)
     except GitHubUnavailable as exc:
         logger.error("delivery %s: GitHub unavailable: %s", delivery.delivery_id, exc)
         return Answer(GITHUB_UNAVAILABLE_STATUS, error_body(f"GitHub unavailable: {exc}", delivery))

@@ -19,11 +19,12 @@ from gh_promotion.aws.ssm import (
 )
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.runtime.dispatch import answer
+from gh_promotion.simulator.auth import new_app_keys
 from tests.moto_server import MotoServer
 from tests.payloads import example, push
 from tests.runtime.helpers import ServiceProcess, clean_env, config_from_env, http, signed
 
-PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEfake\n-----END RSA PRIVATE KEY-----\n"
+PRIVATE_KEY, _ = new_app_keys()
 SSM_SECRET = "webhook secret from SSM"
 
 

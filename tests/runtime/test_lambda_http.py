@@ -15,11 +15,18 @@ from tests.payloads import example
 from tests.runtime import lambda_events
 from tests.runtime.helpers import SECRET, config_from_env, signed
 
+TOKEN = "ghp_" + "l" * 36
+
 
 @pytest.fixture(autouse=True)
 def lambda_config() -> Iterator[None]:
     aws_lambda.use_config(
-        config_from_env(GITHUB_WEBHOOK_SECRET=SECRET, GITHUB_AUTH_MODE="token", HOST_PATH="/hooks")
+        config_from_env(
+            GITHUB_WEBHOOK_SECRET=SECRET,
+            GITHUB_AUTH_MODE="token",
+            GITHUB_TOKEN=TOKEN,
+            HOST_PATH="/hooks",
+        )
     )
     yield
 
@@ -112,7 +119,7 @@ def test_the_http_handler_refuses_an_eventbridge_event() -> None:
 
 
 def test_without_a_webhook_secret_it_refuses_to_serve() -> None:
-    aws_lambda.use_config(config_from_env(GITHUB_AUTH_MODE="token"))
+    aws_lambda.use_config(config_from_env(GITHUB_AUTH_MODE="token", GITHUB_TOKEN=TOKEN))
     headers, body = ping()
     response = aws_lambda.handler(lambda_events.http_api_v2(headers, body), None)
     assert response["statusCode"] == 500
