@@ -8,9 +8,11 @@ long-running service must not call SSM per delivery.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from gh_promotion.config.model import Secret
@@ -59,7 +61,8 @@ def _get_parameter(parameter_name: str) -> str:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        response = boto3.client("ssm").get_parameter(Name=parameter_name, WithDecryption=True)
+        with _body_not_logged():
+            response = boto3.client("ssm").get_parameter(Name=parameter_name, WithDecryption=True)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "ParameterNotFound":
@@ -70,6 +73,21 @@ def _get_parameter(parameter_name: str) -> str:
     except BotoCoreError as exc:
         raise SsmCredentialsError(f"cannot read SSM parameter {parameter_name!r}: {exc}") from None
     return response["Parameter"]["Value"]
+
+
+@contextlib.contextmanager
+def _body_not_logged() -> Iterator[None]:
+    """botocore logs a response's body at debug level, and this one is the App's key and
+    webhook secret, before anything could register them with the log redactor: keep
+    botocore at info for the one call (made under the cache lock, so once per process)."""
+    botocore = logging.getLogger("botocore")
+    previous = botocore.level
+    if botocore.getEffectiveLevel() < logging.INFO:
+        botocore.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        botocore.setLevel(previous)
 
 
 def _parse(parameter_name: str, raw: str) -> AppCredentials:
