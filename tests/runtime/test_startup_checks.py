@@ -315,7 +315,8 @@ def test_a_key_file_gone_at_delivery_time_is_a_500_naming_no_path(
         outcome = answer(needs_github(), config)
     assert outcome.status == 500
     assert outcome.body["error"] == (
-        "configuration error: github.privateKey: cannot read the key file (No such file or directory)"
+        "configuration error: github.privateKey: "
+        "cannot read the key file (No such file or directory)"
     )
     assert "secret-dir" not in json.dumps(outcome.body)
     assert any(str(missing) in record.getMessage() for record in caplog.records)  # the log may
