@@ -37,7 +37,9 @@ def run(quick: bool = False) -> Section:
     count = 1000
     base = Config()
     config = base._replace(
-        github=base.github._replace(auth_mode="token", webhook_secret=Secret(SECRET)),
+        github=base.github._replace(
+            auth_mode="token", token=Secret("ghp_" + "b" * 36), webhook_secret=Secret(SECRET)
+        ),
     )
     payload = payloads.push("octo/app", "feature/x", "a" * 40, properties={})
     headers, body = signed("push", payload)

@@ -25,6 +25,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from gh_promotion.config.model import Config
@@ -45,6 +46,8 @@ class _Container:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.config: Config | None = None
+        self.origins: Mapping[str, str] = {}  # where each config value came from
+        self.checked = False  # the credentials passed the start-up check
         self.asgi_app: Any = None  # the Flask app behind a2wsgi, once an HTTP event came
         self.http_adapters: dict[str, Any] = {}  # one mangum adapter per stage base path
         self.shape_warned = False
@@ -66,9 +69,20 @@ def handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
 
 
 def event_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
-    """``lambda event`` mode: an EventBridge event in, the result JSON out."""
+    """``lambda event`` mode: an EventBridge event in, the result JSON out.
+
+    A configuration that fails the start-up check raises :class:`StartupRefused`
+    (Lambda counts the invocation as failed), before the event is looked at.
+    """
     _drop_unredacted_log_handlers()
-    outcome = handle_eventbridge(event, current_config())
+    from gh_promotion.runtime.startup import StartupRefused
+
+    try:
+        config = checked_config()
+    except StartupRefused as exc:
+        logger.error("refusing to serve: %s", exc.detail)
+        raise
+    outcome = handle_eventbridge(event, config)
     if outcome.status >= 500:
         raise DeliveryNotHandled(outcome.body.get("error", "delivery not handled"))
     return outcome.body
@@ -79,17 +93,21 @@ def http_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     _drop_unredacted_log_handlers()
     if not is_http_event(event):
         return _http_error(400, "not an API Gateway or Function URL event")
-    config = current_config()
+    from gh_promotion.runtime.startup import StartupRefused
+
+    try:
+        config = checked_config()
+    except StartupRefused as exc:
+        logger.error("refusing to serve: %s", exc.detail)
+        return _http_error(500, f"refusing to serve: {exc}")
     refusal = _envelope_refusal(event)
     if refusal is not None:
         return refusal
     _note_payload_type(event, config)
-    from gh_promotion.runtime.startup import StartupRefused
-
     try:
         adapter = _http_adapter(stage_base_path(event), config)
     except StartupRefused as exc:
-        logger.error("refusing to serve HTTP: %s", exc)
+        logger.error("refusing to serve HTTP: %s", exc.detail)
         return _http_error(500, f"refusing to serve: {exc}")
     return adapter(event, context)
 
@@ -152,11 +170,13 @@ def stage_base_path(event: LambdaEvent) -> str:
     return prefix if path == prefix or path.startswith(f"{prefix}/") else "/"
 
 
-def use_config(config: Config) -> None:
+def use_config(config: Config, origins: Mapping[str, str] | None = None) -> None:
     """Set the config the handler uses (the CLI does, from its flags); otherwise it
     is loaded from the environment and ./config.yaml on the first event."""
     with _container.lock:
         _container.config = config
+        _container.origins = origins or {}
+        _container.checked = False
         _container.asgi_app = None
         _container.http_adapters.clear()
 
@@ -165,25 +185,44 @@ def current_config() -> Config:
     """The container's config, loaded once: environment, then ./config.yaml if present."""
     with _container.lock:
         if _container.config is None:
-            from gh_promotion.config.loader import load_config
+            from gh_promotion.config.loader import resolve_with_provenance
             from gh_promotion.runtime.startup import log_startup_warnings
 
-            _container.config = load_config(environ=os.environ)
+            _container.config, _container.origins = resolve_with_provenance(environ=os.environ)
             _start_logging(_container.config)
             log_startup_warnings(_container.config)
         return _container.config
 
 
+def checked_config() -> Config:
+    """:func:`current_config`, its credentials checked once per container (in ssm mode,
+    the parameter read) before any event is processed.
+
+    Raises :class:`~gh_promotion.runtime.startup.StartupRefused` while the check
+    fails; it runs again on the next event, so a container outlives a fixed
+    parameter or a passing SSM outage.
+    """
+    config = current_config()
+    if _container.checked:
+        return config
+    from gh_promotion.runtime.startup import check_credentials
+
+    with _container.lock:
+        check_credentials(config, _container.origins)
+        _container.checked = True
+    return config
+
+
 def _start_logging(config: Config) -> None:
     """JSON lines on stdout (CloudWatch reads it), with the config's secrets redacted."""
     from gh_promotion import log
+    from gh_promotion.gateway.credentials import configured_secrets
 
-    github = config.github
     log.configure(
         verbosity=config.global_.logging.verbosity,
         caller_trace=config.global_.logging.caller_trace,
         stream=sys.stdout,
-        secrets=[github.webhook_secret, github.token, github.private_key],
+        secrets=configured_secrets(config.github),
     )
 
 

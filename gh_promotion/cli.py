@@ -17,7 +17,7 @@ never a traceback.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, NoReturn
 
 import click
@@ -27,7 +27,7 @@ from gh_promotion import __version__
 from gh_promotion.config.errors import ConfigError
 from gh_promotion.config.loader import DEFAULT_CONFIG_PATH, Resolved, resolve_with_provenance
 from gh_promotion.config.model import Config
-from gh_promotion.config.options import OPTIONS, SECRET_KEYS, Option, value_at
+from gh_promotion.config.options import OPTIONS, Option
 
 PROG = "gh-promotion"
 USAGE_ERROR = 2
@@ -162,37 +162,41 @@ def resolve(ctx: click.Context) -> Resolved:
 def start_logging(config: Config, *, to_stderr: bool) -> None:
     """Logging set up from the config, before any runner writes a record."""
     from gh_promotion import log
+    from gh_promotion.gateway.credentials import configured_secrets
 
     log.configure(
         verbosity=config.global_.logging.verbosity,
         caller_trace=config.global_.logging.caller_trace,
         stream=sys.stderr if to_stderr else sys.stdout,
-        secrets=[value_at(config, key) for key in SECRET_KEYS],
+        secrets=configured_secrets(config.github),
     )
 
 
 # --- runners (imported only when they run) -----------------------------------
 
 
-def run_service(config: Config) -> int:
+def run_service(config: Config, origins: Mapping[str, str] | None = None) -> int:
     start_logging(config, to_stderr=False)
     from gh_promotion.runtime.service import serve
 
-    return serve(config)
+    return serve(config, origins)
 
 
-def run_lambda(config: Config, kind: str, event_path: str | None) -> int:
+def run_lambda(
+    config: Config, kind: str, event_path: str | None, origins: Mapping[str, str] | None = None
+) -> int:
     start_logging(config, to_stderr=True)
     from gh_promotion.runtime.lambda_cli import run_lambda as run
 
-    return run(config, kind, event_path)
+    return run(config, kind, event_path, origins)
 
 
-def run_mode(config: Config) -> int:
+def run_mode(resolved: Resolved) -> int:
     """What the root command does without a subcommand: run the configured mode."""
+    config, origins = resolved
     if config.global_.mode == "service":
-        return run_service(config)
-    return run_lambda(config, config.global_.mode.removeprefix("lambda-"), None)
+        return run_service(config, origins)
+    return run_lambda(config, config.global_.mode.removeprefix("lambda-"), None, origins)
 
 
 # --- commands ----------------------------------------------------------------
@@ -224,7 +228,7 @@ def cli(ctx: click.Context, **_: Any) -> int | None:
     (default lambda-http).
     """
     if ctx.invoked_subcommand is None:
-        return run_mode(resolve(ctx).config)
+        return run_mode(resolve(ctx))
     return None
 
 
@@ -233,7 +237,7 @@ def cli(ctx: click.Context, **_: Any) -> int | None:
 @click.pass_context
 def service_command(ctx: click.Context, **_: Any) -> int:
     """Run as a standalone HTTP service (aliases: srv, serve, server, standalone)."""
-    return run_service(resolve(ctx).config)
+    return run_service(*resolve(ctx))
 
 
 @cli.group("lambda", invoke_without_command=True, context_settings=CONTEXT)
@@ -242,7 +246,8 @@ def service_command(ctx: click.Context, **_: Any) -> int:
 def lambda_group(ctx: click.Context, **_: Any) -> int | None:
     """Run as an AWS Lambda function (without a command: lambda http)."""
     if ctx.invoked_subcommand is None:
-        return run_lambda(resolve(ctx).config, "http", None)
+        config, origins = resolve(ctx)
+        return run_lambda(config, "http", None, origins)
     return None
 
 
@@ -263,7 +268,8 @@ def _event_option(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.pass_context
 def lambda_http(ctx: click.Context, event_path: str | None, **_: Any) -> int:
     """Lambda behind API Gateway or a Function URL (mode lambda-http)."""
-    return run_lambda(resolve(ctx).config, "http", _stdin_is_none(event_path))
+    config, origins = resolve(ctx)
+    return run_lambda(config, "http", _stdin_is_none(event_path), origins)
 
 
 @lambda_group.command("event", context_settings=CONTEXT)
@@ -272,7 +278,8 @@ def lambda_http(ctx: click.Context, event_path: str | None, **_: Any) -> int:
 @click.pass_context
 def lambda_event(ctx: click.Context, event_path: str | None, **_: Any) -> int:
     """Lambda fed by EventBridge: the webhook payload is in the event's detail."""
-    return run_lambda(resolve(ctx).config, "event", _stdin_is_none(event_path))
+    config, origins = resolve(ctx)
+    return run_lambda(config, "event", _stdin_is_none(event_path), origins)
 
 
 def _stdin_is_none(event_path: str | None) -> str | None:

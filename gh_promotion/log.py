@@ -29,6 +29,18 @@ REDACTED = "***"
 # Shorter "secrets" would turn ordinary words of every log line into ***; a
 # secret that short protects nothing anyway.
 MIN_SECRET_LENGTH = 4
+# No run of this many characters of a secret may reach a log: a line cut from a
+# key, a key's last short line or a secret's tail is hidden as surely as the whole.
+PIECE = 8
+# Where a piece hides, a text is looked at every _STEP characters for a _PROBE
+# long run of some secret (a probe sampled that often falls inside any piece),
+# and the pieces are looked for only around such a hit: every line is read in
+# len/_STEP set look-ups, not len.
+_PROBE = 5
+_STEP = PIECE - _PROBE + 1
+# PEM armour is the same in every key: no secret, and hiding it would hide
+# "PRIVATE KEY" from messages that explain a key is not one.
+_ARMOUR = re.compile(r"^-----(BEGIN|END) [A-Z0-9 ]+-----$")
 
 _PATTERNS = (
     re.compile(
@@ -49,37 +61,92 @@ _delivery: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.Contex
     "gh_promotion_delivery", default=None
 )
 # A cheap first look: only text that mentions one of these needs the patterns above.
-_SUSPECT = re.compile(r"PRIVATE KEY|gh[pousr]_|github_pat_|authorization", re.I)
+# Substring tests on the lowered text: a case-insensitive alternation costs ten times more.
+_SUSPECT_WORDS = ("private key", "authorization")
+_SUSPECT_TOKEN = re.compile(r"gh[pousr]_|github_pat_")
 
-_secrets: set[str] = set()
-_secrets_longest_first: tuple[str, ...] = ()  # rebuilt on register, read without a lock
+
+class _Secrets:
+    """The registered secrets, as the redactor reads them: rebuilt on each register
+    and swapped in whole, so :func:`redact` reads a consistent set without a lock."""
+
+    def __init__(self, values: frozenset[str] = frozenset()) -> None:
+        self.values = values
+        forms = [form for value in values for form in _forms(value)]
+        self.short = tuple(sorted((f for f in forms if len(f) < PIECE), key=len, reverse=True))
+        self.pieces = frozenset(f[i : i + PIECE] for f in forms for i in range(len(f) - PIECE + 1))
+        self.probes = frozenset(p[i : i + _PROBE] for p in self.pieces for i in range(_STEP))
+
+
+_registered = _Secrets()
 _secrets_lock = threading.Lock()
 
 
 def register_secret(value: str | None) -> None:
-    """Never let ``value`` appear in a log record (e.g. a token fetched from SSM)."""
-    global _secrets_longest_first
-    if value and len(value) >= MIN_SECRET_LENGTH:
-        with _secrets_lock:
-            _secrets.add(str(value))
-            _secrets.update(line for line in str(value).splitlines() if len(line) >= 16)
-            _secrets_longest_first = tuple(sorted(_secrets, key=len, reverse=True))
+    """Never let ``value``, or any :data:`PIECE` characters of it, appear in a log record."""
+    global _registered
+    if not value or len(value) < MIN_SECRET_LENGTH:
+        return
+    with _secrets_lock:
+        if str(value) not in _registered.values:
+            _registered = _Secrets(_registered.values | {str(value)})
+
+
+def _forms(value: str) -> list[str]:
+    """``value`` as a log line may show it: as is, its newlines escaped (a repr or
+    JSON), and its lines run together; PEM armour lines left out."""
+    lines = [line.strip() for line in value.splitlines()]
+    lines = [line for line in lines if line and not _ARMOUR.match(line)]
+    if not lines:
+        return []
+    body = "\n".join(lines)
+    forms = {body, body.replace("\n", "\\n"), "".join(lines)}
+    return [form for form in forms if len(form) >= MIN_SECRET_LENGTH]
 
 
 def redact(text: str) -> str:
-    """``text`` with every registered secret and secret-looking token replaced by ``***``.
+    """``text`` with every registered secret, any piece of one, and anything shaped
+    like a token or a private key replaced by ``***``.
 
-    Every log line goes through here, so the common case (nothing to hide) is
-    a few substring checks and one regular-expression search.
+    Every log line goes through here, so the common case (nothing to hide) costs
+    a quarter as many set look-ups as the line has characters, and one search.
     """
-    for secret in _secrets_longest_first:
+    secrets = _registered
+    for secret in secrets.short:
         if secret in text:
             text = text.replace(secret, REDACTED)
-    if not _SUSPECT.search(text):
+    if secrets.pieces:
+        text = _hide_pieces(text, secrets)
+    if not _is_suspect(text):
         return text
     for pattern in _PATTERNS:
         text = pattern.sub(REDACTED, text)
     return _AUTHORIZATION.sub(lambda match: match.group(1) + REDACTED, text)
+
+
+def _is_suspect(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _SUSPECT_WORDS) or bool(_SUSPECT_TOKEN.search(lowered))
+
+
+def _hide_pieces(text: str, secrets: _Secrets) -> str:
+    """``text`` with each run covered by registered pieces replaced by one ``***``."""
+    probes, pieces = secrets.probes, secrets.pieces
+    starts = []
+    for probe in range(0, len(text) - _PROBE + 1, _STEP):
+        if text[probe : probe + _PROBE] in probes:
+            first, last = max(0, probe - PIECE + _PROBE), min(probe, len(text) - PIECE)
+            starts += [i for i in range(first, last + 1) if text[i : i + PIECE] in pieces]
+    if not starts:
+        return text
+    kept, end = [], 0
+    for start in starts:  # ascending: probes are visited in order, and their windows too
+        if start > end:
+            kept += [text[end:start], REDACTED]
+        elif not kept:
+            kept.append(REDACTED)
+        end = max(end, start + PIECE)
+    return "".join([*kept, text[end:]])
 
 
 def _redact_value(value: Any) -> Any:

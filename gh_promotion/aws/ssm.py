@@ -8,13 +8,15 @@ long-running service must not call SSM per delivery.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from gh_promotion.config.model import Secret
-from gh_promotion.gateway.credentials import AppCredentials
+from gh_promotion.gateway.credentials import AppCredentials, CredentialsError, validated_app
 from gh_promotion.log import register_secret
 
 logger = logging.getLogger(__name__)
@@ -23,15 +25,20 @@ _cache: dict[str, AppCredentials] = {}
 _cache_lock = threading.Lock()
 
 
-class SsmCredentialsError(Exception):
-    """The App credentials could not be read from SSM; the message says which and why."""
+class SsmCredentialsError(CredentialsError):
+    """The App credentials could not be read from SSM; the message says which and why.
+
+    Runtimes answer it 503 (SSM may come back), unlike a parameter that was read
+    and holds an unusable key (a plain :class:`CredentialsError`).
+    """
 
 
 def fetch_app_credentials(parameter_name: str) -> AppCredentials:
     """The App credentials stored in ``parameter_name`` (a name or an ARN), cached.
 
     The lock is held across the fetch so concurrent first deliveries make one
-    ``GetParameter`` call, not one each.
+    ``GetParameter`` call, not one each. A failure is not cached: the next call
+    asks SSM again.
     """
     if not parameter_name:
         raise SsmCredentialsError("github.ssmKey is empty: set the SSM parameter holding the App")
@@ -49,18 +56,13 @@ def forget_cached_credentials() -> None:
         _cache.clear()
 
 
-def register_as_secrets(credentials: AppCredentials) -> None:
-    """Tell the log redactor about the fetched secrets: they never came through the config."""
-    for value in (credentials.private_key, credentials.webhook_secret):
-        register_secret(value)
-
-
 def _get_parameter(parameter_name: str) -> str:
     import boto3  # here, not at the top: cold starts without SSM stay fast
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        response = boto3.client("ssm").get_parameter(Name=parameter_name, WithDecryption=True)
+        with _body_not_logged():
+            response = boto3.client("ssm").get_parameter(Name=parameter_name, WithDecryption=True)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "ParameterNotFound":
@@ -73,24 +75,42 @@ def _get_parameter(parameter_name: str) -> str:
     return response["Parameter"]["Value"]
 
 
+@contextlib.contextmanager
+def _body_not_logged() -> Iterator[None]:
+    """botocore logs a response's body at debug level, and this one is the App's key and
+    webhook secret, before anything could register them with the log redactor: keep
+    botocore at info for the one call (made under the cache lock, so once per process)."""
+    botocore = logging.getLogger("botocore")
+    previous = botocore.level
+    if botocore.getEffectiveLevel() < logging.INFO:
+        botocore.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        botocore.setLevel(previous)
+
+
 def _parse(parameter_name: str, raw: str) -> AppCredentials:
+    """The credentials in the parameter's JSON; its secrets registered with the log
+    redactor (they never came through the config), the whole value when it is not
+    the expected JSON. No message quotes any of it."""
     try:
         data: Any = json.loads(raw)
     except json.JSONDecodeError:
-        # Never echo the value: it is a private key.
+        register_secret(raw)
         raise SsmCredentialsError(
             f"SSM parameter {parameter_name!r} is not JSON with app_id, private_key, webhook_secret"
         ) from None
     if not isinstance(data, dict):
+        register_secret(raw)
         raise SsmCredentialsError(f"SSM parameter {parameter_name!r} must hold a JSON object")
     missing = [key for key in ("app_id", "private_key") if not data.get(key)]
     if missing:
+        register_secret(raw)
         raise SsmCredentialsError(f"SSM parameter {parameter_name!r} lacks {', '.join(missing)}")
-    credentials = AppCredentials(
-        app_id=str(data["app_id"]),
-        private_key=Secret(str(data["private_key"])),
-        webhook_secret=Secret(str(data.get("webhook_secret") or "")),
-    )
-    register_as_secrets(credentials)
+    webhook_secret = Secret(str(data.get("webhook_secret") or ""))
+    register_secret(webhook_secret)
+    app = validated_app(data["app_id"], data["private_key"], f"SSM parameter {parameter_name!r}")
+    credentials = app._replace(webhook_secret=webhook_secret)
     logger.info("read GitHub App %s credentials from SSM %s", credentials.app_id, parameter_name)
     return credentials

@@ -21,12 +21,11 @@ Commands run outside webhooks pass a longer ``budget``.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gh_promotion.config.model import Config, GitHubConfig, Secret
-from gh_promotion.core.errors import BadDelivery, GitHubUnavailable
-from gh_promotion.gateway.credentials import AppCredentials
+from gh_promotion.config.model import Config, GitHubConfig
+from gh_promotion.core.errors import BadDelivery
+from gh_promotion.gateway.credentials import app_credentials, check_credentials
 
 if TYPE_CHECKING:  # the requester's modules import requests: only when a delivery needs GitHub
     from gh_promotion.gateway.requester import Connection, Requester
@@ -46,6 +45,8 @@ def requester_for(
     from gh_promotion.gateway.requester import Requester
 
     github = config.github
+    if github.auth_mode != "token" and installation_id is None:
+        raise BadDelivery("payload has no installation.id, which GitHub App authentication needs")
     key = (github, installation_id if github.auth_mode != "token" else None)
     with _lock:
         connection = _connections.get(key)
@@ -70,49 +71,22 @@ def _new_connection(github: GitHubConfig, installation_id: int | None) -> Connec
     from gh_promotion.gateway.requester import Connection
     from gh_promotion.gateway.tokens import FixedToken, InstallationTokens
 
-    auth = _auth(github, installation_id)
     http = Http(github.api_url)
     if installation_id is None:
-        return Connection(http, FixedToken(auth.token), Hold("the token"))
+        check_credentials(github)  # at start already; a configuration error if skipped
+        return Connection(http, FixedToken(str(github.token)), Hold("the token"))
     hold = Hold(f"installation {installation_id}")
     # PyGithub's AppAuth only signs the App's JWT; the token exchange itself goes
     # through our requester, so it too stays inside the delivery's budget.
-    app_auth = auth._app_auth
+    app_auth = _app_auth(github)
     tokens = InstallationTokens(http, hold, installation_id, lambda: app_auth.token)
     return Connection(http, tokens, hold)
 
 
-def _auth(github: GitHubConfig, installation_id: int | None) -> Any:
+def _app_auth(github: GitHubConfig) -> Any:
+    """PyGithub's signer of the App's JWTs, from credentials checked at start (or,
+    were they not, a configuration error now)."""
     from github import Auth
 
-    if github.auth_mode == "token":
-        if not github.token:
-            raise GitHubUnavailable("github.authMode is token but GITHUB_TOKEN is not set")
-        return Auth.Token(str(github.token))
-    if installation_id is None:
-        raise BadDelivery("payload has no installation.id, which GitHub App authentication needs")
     credentials = app_credentials(github)
-    app = Auth.AppAuth(int(credentials.app_id), str(credentials.private_key))
-    return app.get_installation_auth(installation_id)
-
-
-def app_credentials(github: GitHubConfig) -> AppCredentials:
-    """The App's credentials: from SSM in ``ssm`` mode, else from the config."""
-    if github.auth_mode == "ssm":
-        from gh_promotion.aws.ssm import fetch_app_credentials
-
-        return fetch_app_credentials(github.ssm_key)
-    if not github.app_id or not github.private_key:
-        raise GitHubUnavailable("github.authMode is app but the App id or private key is not set")
-    return AppCredentials(github.app_id, Secret(_pem(github.private_key)))
-
-
-def _pem(private_key: str) -> str:
-    """The key itself, or the content of the file it names."""
-    if "-----BEGIN" in private_key:
-        return private_key
-    path = Path(private_key).expanduser()
-    try:
-        return path.read_text()
-    except OSError as error:
-        raise GitHubUnavailable(f"cannot read the App private key file {path}: {error}") from None
+    return Auth.AppAuth(int(credentials.app_id), str(credentials.private_key))

@@ -32,6 +32,7 @@ delivery_log.setLevel(logging.INFO)
 GITHUB_UNAVAILABLE_STATUS = 502  # GitHub, our upstream, kept failing: retry later
 INTERNAL_ERROR_STATUS = 500
 CREDENTIALS_UNAVAILABLE_STATUS = 503  # our SSM parameter, not the sender, is at fault
+CONFIGURATION_ERROR_STATUS = 500  # credentials unusable: checked at start, so rare here
 STILL_HANDLED_STATUS = 202  # a copy: the first copy, still running, will do the work
 
 _ledger = DeliveryLedger()

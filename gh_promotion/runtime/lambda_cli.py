@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -39,17 +40,28 @@ class LocalContext:
         return 0
 
 
-def run_lambda(config: Config, kind: str, event_path: str | None) -> int:
-    """Run ``kind`` ("http" or "event"): the Runtime API loop if there is one, else one invoke."""
+def run_lambda(
+    config: Config, kind: str, event_path: str | None, origins: Mapping[str, str] | None = None
+) -> int:
+    """Run ``kind`` ("http" or "event"): the Runtime API loop if there is one, else one invoke.
+
+    The Runtime API loop checks the credentials on its first invocation (as a
+    deployed function does); a local invoke checks them first and exits 2 with
+    the one-line reason.
+    """
     if kind not in KINDS:
         return _bad_input(f"unknown lambda kind {kind!r}: use one of {', '.join(KINDS)}")
     from gh_promotion import aws_lambda
-    from gh_promotion.runtime.startup import log_startup_warnings
+    from gh_promotion.runtime.startup import StartupRefused, log_startup_warnings
 
-    aws_lambda.use_config(config)
+    aws_lambda.use_config(config, origins)
     log_startup_warnings(config)
     if os.environ.get(RUNTIME_API_VARIABLE):
         return run_runtime_api_loop(kind)
+    try:
+        aws_lambda.checked_config()
+    except StartupRefused as exc:
+        return _bad_input(f"refusing to start: {exc.detail}")
     return invoke_once(config, kind, event_path)
 
 
@@ -111,7 +123,7 @@ def _invoke_http(config: Config, event: dict[str, Any], out: TextIO) -> int:
     try:
         webhook_secret(config)
     except StartupRefused as exc:
-        return _bad_input(f"refusing to start: {exc}")
+        return _bad_input(f"refusing to start: {exc.detail}")
     response = aws_lambda.http_handler(event, LocalContext())
     print(json.dumps(response), file=out, flush=True)
     return _exit_for(int(response.get("statusCode", 500)), _http_body(response))

@@ -20,12 +20,12 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from gh_promotion.config.model import Config
-from gh_promotion.runtime.startup import StartupRefused, log_startup_warnings
+from gh_promotion.runtime.startup import StartupRefused, check_credentials, log_startup_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +40,20 @@ SHUTDOWN_GRACE_SECONDS = 25.0  # under Kubernetes' and ECS's 30 s default stop t
 EXIT_OK, EXIT_CONFIG = 0, 2
 
 
-def serve(config: Config) -> int:
-    """Serve until SIGTERM or SIGINT, then finish in-flight deliveries; the exit status."""
+def serve(config: Config, origins: Mapping[str, str] | None = None) -> int:
+    """Serve until SIGTERM or SIGINT, then finish in-flight deliveries; the exit status.
+
+    ``origins`` (where each value came from) makes a refusal name the flag, variable or file line.
+    """
     log_startup_warnings(config)
     try:
+        check_credentials(config, origins)
         from gh_promotion.runtime.webapp import create_app, webhook_path
 
         app = create_app(config)
         server = build_server(app, config)
     except StartupRefused as exc:
-        print(f"gh-promotion: refusing to start: {exc}", file=sys.stderr)
+        print(f"gh-promotion: refusing to start: {exc.detail}", file=sys.stderr)
         return EXIT_CONFIG
     except OSError as exc:
         print(f"gh-promotion: cannot listen on {_listen_address(config)}: {exc}", file=sys.stderr)

@@ -1,21 +1,46 @@
-"""What every runtime checks before serving: the webhook secret and known pitfalls.
+"""What every runtime checks before serving: credentials, the webhook secret, known pitfalls.
 
 Run once per process (service start, Lambda cold start, local invoke), so a
-misconfiguration is told once, at start, instead of as a 401 per delivery.
+misconfiguration is told once, at start, instead of as a 401, a 502 or a
+traceback per delivery.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from gh_promotion.config.model import Config, Secret
 from gh_promotion.core.feedback import use_check_runs
+from gh_promotion.gateway import credentials
+from gh_promotion.gateway.credentials import CredentialsError
 
 logger = logging.getLogger(__name__)
 
 
 class StartupRefused(Exception):
-    """The runtime must not serve with this configuration; the message says how to fix it."""
+    """The runtime must not serve with this configuration; the message says how to fix it.
+
+    ``str(error)`` is safe to answer a request with; ``detail`` may also name a
+    file's path, for the operator (logs, stderr).
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message
+
+
+def check_credentials(config: Config, origins: Mapping[str, str] | None = None) -> None:
+    """Refuse to start unless ``github.authMode``'s credentials are there and usable.
+
+    In ssm mode this reads the SSM parameter (then cached for the process).
+    ``origins`` is the config loader's provenance, for a message that says where
+    the bad value came from.
+    """
+    try:
+        credentials.check_credentials(config.github, origins)
+    except CredentialsError as exc:
+        raise StartupRefused(str(exc), exc.detail) from None
 
 
 def webhook_secret(config: Config) -> Secret:
@@ -28,12 +53,13 @@ def webhook_secret(config: Config) -> Secret:
     if github.webhook_secret:
         return github.webhook_secret
     if github.auth_mode == "ssm" and github.ssm_key:
-        from gh_promotion.aws.ssm import SsmCredentialsError, fetch_app_credentials
+        from gh_promotion.aws.ssm import fetch_app_credentials
 
         try:
             secret = fetch_app_credentials(github.ssm_key).webhook_secret
-        except SsmCredentialsError as exc:
-            raise StartupRefused(f"cannot read the webhook secret: {exc}") from None
+        except CredentialsError as exc:
+            why = "cannot read the webhook secret"
+            raise StartupRefused(f"{why}: {exc}", f"{why}: {exc.detail}") from None
         if secret:
             return secret
     if github.insecure_skip_signature:

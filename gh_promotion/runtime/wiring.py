@@ -45,7 +45,7 @@ class GitHubApp:
         github = self._config.github
         if github.auth_mode == "token":
             return None
-        from gh_promotion.gateway.client import app_credentials
+        from gh_promotion.gateway.credentials import app_credentials
 
         return str(app_credentials(github).app_id)
 

@@ -296,6 +296,7 @@ PING_EVENT = {"detail-type": "ping", "source": "github", "detail": {"zen": "Keep
 )
 def test_lambda_event_mode_reaches_the_event_runner(argv, env):
     """A ping through EventBridge is answered by the event runner (stdout: the result)."""
+    env = {**env, "GITHUB_TOKEN": "ghp_" + "c" * 36}
     done = run_script(*argv, "-A", "token", stdin=json.dumps(PING_EVENT), env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["event"] == "ping"
@@ -315,6 +316,7 @@ def test_service_mode_serves_with_the_flags_given(argv):
     import urllib.request
 
     environ = {k: v for k, v in os.environ.items() if k not in {o.env for o in OPTIONS}}
+    environ["GITHUB_TOKEN"] = "ghp_" + "c" * 36
     command = [str(SCRIPT), *argv, "--insecure-skip-signature", "-A", "token"]
     server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=environ)
     try:

@@ -133,7 +133,9 @@ def slow_client_run(server: Server, slow: int) -> tuple[int, list[float]]:
 
 
 def bench_slow_clients(gunicorn_path: str | None) -> None:
-    env = clean_env(GITHUB_AUTH_MODE="token", GITHUB_WEBHOOK_SECRET=SECRET)
+    env = clean_env(
+        GITHUB_AUTH_MODE="token", GITHUB_TOKEN="ghp_" + "b" * 36, GITHUB_WEBHOOK_SECRET=SECRET
+    )
     print(f"\n## {PINGS} signed pings, one at a time, {PING_TIMEOUT:.0f} s timeout each\n")
     print("| server | slow clients | answered | p50 ms | max ms |")
     print("| --- | ---: | ---: | ---: | ---: |")

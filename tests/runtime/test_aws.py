@@ -19,12 +19,13 @@ from gh_promotion.aws.ssm import (
 )
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.runtime.dispatch import answer
+from gh_promotion.simulator.auth import new_app_keys
 from testkit.deliveries import signed
 from testkit.payloads import example, push
 from tests.moto_server import MotoServer
 from tests.runtime.helpers import ServiceProcess, clean_env, config_from_env, http
 
-PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEfake\n-----END RSA PRIVATE KEY-----\n"
+PRIVATE_KEY, _ = new_app_keys()
 SSM_SECRET = "webhook secret from SSM"
 
 

@@ -1,7 +1,8 @@
 """What a Lambda cold start imports, checked in a fresh interpreter per rule.
 
 Measured costs (see docs/runtimes.md): PyGithub ~300 ms, boto3 ~250 ms, Flask
-~210 ms, mangum ~90 ms, click ~60 ms. Each must load only when needed.
+~210 ms, mangum ~90 ms, click ~60 ms. Each must load only when needed; boto3 is
+needed at start in ssm mode, where the start-up check reads the parameter.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import subprocess
 import sys
 import textwrap
 
+from gh_promotion.simulator.auth import new_app_keys
 from testkit.deliveries import SECRET
+from tests.moto_server import MotoServer
 from tests.runtime.helpers import clean_env
+
+TOKEN = "ghp_" + "k" * 36
 
 HEAVY = ("github", "boto3", "botocore", "flask", "mangum", "a2wsgi", "click", "yaml")
 # Building classes costs a cold start too: the config, intents and results are
@@ -34,7 +39,7 @@ PROBE = textwrap.dedent(
 def loaded_after(steps: str, **env: str) -> dict[str, list[str]]:
     """Run ``steps`` after importing the handler; which heavy modules were loaded when."""
     script = PROBE.format(heavy=HEAVY, steps=textwrap.dedent(steps))
-    base = {"GITHUB_AUTH_MODE": "token", "GITHUB_WEBHOOK_SECRET": SECRET}
+    base = {"GITHUB_AUTH_MODE": "token", "GITHUB_TOKEN": TOKEN, "GITHUB_WEBHOOK_SECRET": SECRET}
     done = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
@@ -90,15 +95,42 @@ def test_an_http_ping_loads_the_web_stack_but_not_github_or_boto3() -> None:
     assert loaded["http"] == ["a2wsgi", "click", "dataclasses", "flask", "mangum"]
 
 
-def test_ssm_mode_reads_no_parameter_and_loads_no_boto3_for_a_ping() -> None:
-    """Credentials are fetched when a delivery calls GitHub, not at start."""
+def test_app_mode_checks_the_key_at_cold_start_without_github_or_boto3() -> None:
+    """The start-up check reads the key with cryptography alone: a ping still needs no PyGithub."""
+    private_key, _ = new_app_keys()
     loaded = loaded_after(
         """
         event = {"detail-type": "ping", "detail": {}, "id": "3", "source": "github.com"}
         assert entry.handler(event, None)["status"] == "pong"
         loaded["ping"] = sorted(m for m in heavy if m in sys.modules)
+        loaded["key checked"] = ["cryptography"] if "cryptography" in sys.modules else []
+        """,
+        GITHUB_AUTH_MODE="app",
+        GITHUB_APP_ID="12345",
+        GITHUB_APP_PRIVATE_KEY=private_key,
+    )
+    # cryptography itself imports dataclasses: the ~35 ms the key check costs (docs/runtimes.md)
+    assert [m for m in loaded["ping"] if m != "dataclasses"] == []
+    assert loaded["key checked"] == ["cryptography"]
+
+
+def test_ssm_mode_reads_the_parameter_at_cold_start_and_still_loads_no_github(
+    moto_server: MotoServer,
+) -> None:
+    """In ssm mode the parameter is read (boto3) before the first event is handled, as the
+    start-up check requires; PyGithub still waits for a delivery that calls GitHub."""
+    private_key, _ = new_app_keys()
+    name = "/gh-promotion/cold-start"
+    value = json.dumps({"app_id": 1, "private_key": private_key, "webhook_secret": SECRET})
+    moto_server.client("ssm").put_parameter(Name=name, Value=value, Type="SecureString")
+    loaded = loaded_after(
+        """
+        event = {"detail-type": "ping", "detail": {}, "id": "4", "source": "github.com"}
+        assert entry.handler(event, None)["status"] == "pong"
+        loaded["ping"] = sorted(m for m in heavy if m in sys.modules)
         """,
         GITHUB_AUTH_MODE="ssm",
-        GITHUB_APP_SSM_ARN="/gh-promotion/never-read",
+        GITHUB_APP_SSM_ARN=name,
+        **moto_server.env,
     )
-    assert loaded["ping"] == []
+    assert [m for m in loaded["ping"] if m != "dataclasses"] == ["boto3", "botocore"]

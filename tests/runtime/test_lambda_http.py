@@ -17,11 +17,18 @@ from testkit.payloads import example
 from tests.reliability.bad_inputs import lambda_envelope_cases
 from tests.runtime.helpers import config_from_env
 
+TOKEN = "ghp_" + "l" * 36
+
 
 @pytest.fixture(autouse=True)
 def lambda_config() -> Iterator[None]:
     aws_lambda.use_config(
-        config_from_env(GITHUB_WEBHOOK_SECRET=SECRET, GITHUB_AUTH_MODE="token", HOST_PATH="/hooks")
+        config_from_env(
+            GITHUB_WEBHOOK_SECRET=SECRET,
+            GITHUB_AUTH_MODE="token",
+            GITHUB_TOKEN=TOKEN,
+            HOST_PATH="/hooks",
+        )
     )
     yield
 
@@ -125,7 +132,7 @@ def test_the_http_handler_refuses_an_eventbridge_event() -> None:
 
 
 def test_without_a_webhook_secret_it_refuses_to_serve() -> None:
-    aws_lambda.use_config(config_from_env(GITHUB_AUTH_MODE="token"))
+    aws_lambda.use_config(config_from_env(GITHUB_AUTH_MODE="token", GITHUB_TOKEN=TOKEN))
     headers, body = ping()
     response = aws_lambda.handler(lambda_events.http_api_v2(headers, body), None)
     assert response["statusCode"] == 500
