@@ -33,11 +33,11 @@ from gh_promotion.gateway.credentials import configured_secrets
 from gh_promotion.runtime.dispatch import answer
 from gh_promotion.runtime.startup import StartupRefused
 from gh_promotion.simulator.auth import new_app_keys
+from testkit import lambda_events
 from testkit.deliveries import signed
 from testkit.simulated_app import SimulatedGitHub
 from tests.moto_server import MotoServer, moto_server, moto_server_process
 from tests.reliability.conftest import GitHub
-from tests.runtime import lambda_events
 from tests.runtime.helpers import ServiceProcess, clean_env, http
 
 __all__ = ["moto_server", "moto_server_process"]

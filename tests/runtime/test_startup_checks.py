@@ -27,10 +27,10 @@ from gh_promotion.runtime.dispatch import answer
 from gh_promotion.runtime.startup import StartupRefused
 from gh_promotion.simulator import SimApp, Simulator
 from gh_promotion.simulator.auth import new_app_keys
+from testkit import lambda_events
 from testkit.deliveries import SECRET, signed
 from testkit.payloads import push
 from tests.moto_server import MotoServer
-from tests.runtime import lambda_events
 from tests.runtime.conftest import new_repository
 from tests.runtime.helpers import clean_env
 
