@@ -19,6 +19,7 @@ from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.core.errors import BadDelivery, CredentialsRejected, GitHubUnavailable
 from gh_promotion.core.result import Result, Status
+from gh_promotion.gateway.credentials import CredentialsError
 from gh_promotion.gateway.tally import counting_requests
 from gh_promotion.log import delivery_context
 from gh_promotion.runtime.duplicates import DeliveryLedger, Entry
@@ -118,6 +119,10 @@ def _handle(delivery: Delivery, config: Config) -> Handled:
         except (SsmCredentialsError, CredentialsRejected) as exc:
             body = error_body(str(exc), delivery)
             return Handled(Answer(CREDENTIALS_UNAVAILABLE_STATUS, body), requests())
+        except CredentialsError as exc:
+            logger.error("configuration error: %s", exc.detail)  # may name a path: log only
+            body = error_body(f"configuration error: {exc}", delivery)
+            return Handled(Answer(CONFIGURATION_ERROR_STATUS, body), requests())
         except GitHubUnavailable as exc:
             body = error_body(f"GitHub unavailable: {exc}", delivery)
             return Handled(Answer(GITHUB_UNAVAILABLE_STATUS, body), requests())
