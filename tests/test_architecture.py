@@ -22,8 +22,8 @@ from gh_promotion.runtime.wiring import GitHubApp
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gh_promotion"
 
-# What the core may import from the product: itself and the configuration's values.
-CORE_MAY_IMPORT = ("gh_promotion.core", "gh_promotion.config.model")
+# What the core may import from the product: itself, the configuration's values, the error base.
+CORE_MAY_IMPORT = ("gh_promotion.core", "gh_promotion.config.model", "gh_promotion.errors")
 # Libraries that talk to the network, the disk's services or AWS.
 IO_LIBRARIES = (
     "requests",

@@ -8,7 +8,7 @@ declared length or while reading a chunked body), Flask (a body over
 
 from __future__ import annotations
 
-from gh_promotion.intake.errors import IntakeError
+from gh_promotion.intake.errors import PayloadTooLarge
 
 
 def check_body_size(size: int | None, limit: int) -> None:
@@ -17,7 +17,7 @@ def check_body_size(size: int | None, limit: int) -> None:
     ``None`` is a size not known yet (no ``Content-Length``): checked once read.
     """
     if size is not None and size > limit:
-        raise IntakeError(413, too_large(size, limit))
+        raise PayloadTooLarge(too_large(size, limit))
 
 
 def too_large(size: int | None, limit: int) -> str:

@@ -23,10 +23,10 @@ def is_eventbridge_event(event: Any) -> bool:
 def delivery_from_eventbridge(event: Any) -> Delivery:
     """The delivery an EventBridge event carries; raises a 400 :class:`IntakeError`."""
     if not is_eventbridge_event(event):
-        raise IntakeError(400, "not an EventBridge event: needs detail-type and detail")
+        raise IntakeError("not an EventBridge event: needs detail-type and detail")
     event_name, detail = event["detail-type"], event["detail"]
     if not isinstance(event_name, str) or not event_name:
-        raise IntakeError(400, "EventBridge detail-type must be the GitHub event name")
+        raise IntakeError("EventBridge detail-type must be the GitHub event name")
     if not isinstance(detail, dict):
-        raise IntakeError(400, "EventBridge detail must be the webhook payload object")
+        raise IntakeError("EventBridge detail must be the webhook payload object")
     return Delivery(event=event_name, delivery_id=str(event.get("id") or ""), payload=detail)

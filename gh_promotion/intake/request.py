@@ -44,7 +44,7 @@ def read_delivery(
     try:
         check_event_name(event)
     except UnsupportedEvent as exc:
-        raise IntakeError(exc.status, exc.message) from None
+        raise IntakeError(exc.message) from None
     payload = decode_payload(lowered.get("content-type", ""), body)
     return Delivery(event=event, delivery_id=delivery_id, payload=payload)
 
@@ -58,5 +58,5 @@ def lower_case_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -
 def _required(headers: dict[str, str], name: str, shown: str) -> str:
     value = headers.get(name, "").strip()
     if not value:
-        raise IntakeError(400, f"missing {shown} header")
+        raise IntakeError(f"missing {shown} header")
     return value
