@@ -16,9 +16,9 @@ from collections.abc import Callable
 from bench.deliveries import SECRET, signed
 from bench.report import Section, Table
 from bench.stats import median, ms, percentile
-from gh_promotion import aws_lambda
 from gh_promotion.config.model import Config, Secret
 from gh_promotion.core import Delivery, handle
+from gh_promotion.runtime import aws_lambda
 from gh_promotion.runtime.wiring import github_for
 from testkit import payloads
 from testkit.lambda_events import eventbridge, http_api_v2

@@ -22,8 +22,8 @@ from gh_promotion.runtime.wiring import GitHubApp
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gh_promotion"
 
-# What the core may import from the product: itself and the configuration's values.
-CORE_MAY_IMPORT = ("gh_promotion.core", "gh_promotion.config.model")
+# What the core may import from the product: itself, the configuration's values, the error base.
+CORE_MAY_IMPORT = ("gh_promotion.core", "gh_promotion.config.model", "gh_promotion.errors")
 # Libraries that talk to the network, the disk's services or AWS.
 IO_LIBRARIES = (
     "requests",
@@ -122,3 +122,74 @@ def test_each_port_is_implemented_method_for_method(port: type, implementation: 
         theirs = getattr(implementation, name, None)
         assert theirs is not None, f"{implementation.__name__} lacks {name}"
         assert shape(theirs) == shape(getattr(port, name)), f"{implementation.__name__}.{name}"
+
+
+# Web and Lambda adapters: only the shells in runtime/ may import them.
+SHELL_LIBRARIES = ("flask", "werkzeug", "waitress", "mangum", "a2wsgi", "awslambdaric")
+
+
+def product_modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "simulator" not in p.parts)
+
+
+@pytest.mark.parametrize("path", modules_of("intake"), ids=name_of)
+def test_intake_reads_deliveries_without_the_shells_or_the_outside(path: Path) -> None:
+    """Every way in (HTTP request, Lambda HTTP envelope, EventBridge event) is pure."""
+    imports = imported_modules(path)
+    edges = ("gh_promotion.runtime", "gh_promotion.gateway", "gh_promotion.aws")
+    wrong = sorted(n for n in imports if within(n, edges) or within(n, IO_LIBRARIES))
+    assert not wrong, f"{name_of(path)} imports {wrong}: intake only reads what it is handed"
+
+
+def test_only_the_runtime_shells_import_web_and_lambda_adapters() -> None:
+    outside = {
+        name_of(path): sorted(n for n in imported_modules(path) if within(n, SHELL_LIBRARIES))
+        for path in product_modules()
+        if "runtime" not in path.relative_to(PACKAGE).parts
+    }
+    assert {path: names for path, names in outside.items() if names} == {}
+    assert "flask" in imported_modules(PACKAGE / "runtime" / "webapp.py")  # the rule sees them
+
+
+def test_the_documented_lambda_handler_only_re_exports_the_runtime_shell() -> None:
+    tree = ast.parse((PACKAGE / "aws_lambda.py").read_text())
+    defined = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    assert defined == []
+    assert "gh_promotion.runtime.aws_lambda.handler" in imported_modules(PACKAGE / "aws_lambda.py")
+
+
+@pytest.mark.parametrize(
+    ("words", "home"),
+    [
+        ("-byte limit", "intake/body_size.py"),  # the body-size check
+        ("unknown event type", "core/errors.py"),  # the event-name check
+    ],
+)
+def test_each_check_is_written_in_one_place(words: str, home: str) -> None:
+    """A check copied into a second module drifts from the first: its words live in one."""
+    code_with_words = [
+        str(path.relative_to(PACKAGE))
+        for path in product_modules()
+        if any(words in line for line in _strings(path))
+    ]
+    assert code_with_words == [home]
+
+
+def _strings(path: Path) -> list[str]:
+    """String constants that are not docstrings: what the module says, not what it explains."""
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]

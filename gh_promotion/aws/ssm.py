@@ -32,6 +32,11 @@ class SsmCredentialsError(CredentialsError):
     and holds an unusable key (a plain :class:`CredentialsError`).
     """
 
+    status = 503  # our SSM parameter, not the sender, is at fault; SSM may come back
+
+    def answer(self) -> str:
+        return self.message  # as before the hierarchy: the SSM failure, not "configuration error"
+
 
 def fetch_app_credentials(parameter_name: str) -> AppCredentials:
     """The App credentials stored in ``parameter_name`` (a name or an ARN), cached.

@@ -1,9 +1,9 @@
 """Errors that cross the core's boundaries: with the runtimes, and with the gateway.
 
-A runtime maps the first group to HTTP statuses (or exit codes) and nothing
-else: a :class:`BadDelivery` is the sender's fault (4xx, retrying will not
-help), a :class:`GitHubUnavailable` is GitHub's (5xx, so GitHub marks the
-delivery failed and it can be redelivered). The second group, the
+The first group are :class:`~gh_promotion.errors.PromotionError` s, each with
+the HTTP status a runtime answers it with: a :class:`BadDelivery` is the
+sender's fault (4xx, retrying will not help), a :class:`GitHubUnavailable` is
+GitHub's (5xx, so GitHub marks the delivery failed and it can be redelivered). The second group, the
 :class:`GitHubRefusal` family, is what the gateway raises through the port
 (:mod:`gh_promotion.core.ports`) for the answers the core branches on. They
 live here, in the core, so that the gateway depends on the core's types and
@@ -12,26 +12,33 @@ never the other way round.
 
 from __future__ import annotations
 
+from gh_promotion.errors import PromotionError
 
-class BadDelivery(Exception):
+
+class BadDelivery(PromotionError):
     """The delivery cannot be handled as sent: malformed or missing fields."""
 
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+    status = 422
 
 
 class UnsupportedEvent(BadDelivery):
     """An event name GitHub never sends (documented but unused events are skipped)."""
 
+    status = 400
+
     def __init__(self, event: str) -> None:
-        super().__init__(f"unknown event type: {event}", status=400)
+        super().__init__(f"unknown event type: {event}")
         self.event = event
 
 
-class GitHubUnavailable(Exception):
-    """GitHub kept failing (5xx, rate limits, timeouts) after our retries."""
+class GitHubUnavailable(PromotionError):
+    """GitHub kept failing (5xx, rate limits, timeouts) after our retries: 502, so
+    GitHub marks the delivery failed and it can be redelivered."""
+
+    status = 502
+
+    def answer(self) -> str:
+        return f"GitHub unavailable: {self.message}"
 
 
 class CredentialsRejected(GitHubUnavailable):
@@ -43,6 +50,11 @@ class CredentialsRejected(GitHubUnavailable):
     (nothing changed, or a partial rollback reported); runtimes answer it with
     its own status and message instead of "GitHub unavailable".
     """
+
+    status = 503
+
+    def answer(self) -> str:
+        return self.message
 
 
 # -- GitHub's refusals, by meaning --------------------------------------------------

@@ -20,6 +20,8 @@ names below. A few newer names from GitHub's own list of webhook events
 
 from __future__ import annotations
 
+from gh_promotion.core.errors import UnsupportedEvent
+
 GITHUB_EVENTS: frozenset[str] = frozenset(
     (
         "branch_protection_configuration",
@@ -110,3 +112,10 @@ GITHUB_EVENTS: frozenset[str] = frozenset(
 def is_github_event(name: str) -> bool:
     """True for a webhook event name GitHub documents (names are lower-case, exact)."""
     return name in GITHUB_EVENTS
+
+
+def check_event_name(name: str) -> None:
+    """The one event-name check (intake and core both ask it): raise
+    :class:`UnsupportedEvent` (400) for a name GitHub never sends."""
+    if not is_github_event(name):
+        raise UnsupportedEvent(name)

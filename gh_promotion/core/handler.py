@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from gh_promotion.config.model import SUPPORTED_EVENTS, Config
 from gh_promotion.core.delivery import Delivery
-from gh_promotion.core.errors import BadDelivery, UnsupportedEvent
+from gh_promotion.core.errors import BadDelivery
 from gh_promotion.core.intents import Intent, Skip
 from gh_promotion.core.result import Outcome, Result, Status, Write
 
@@ -73,10 +73,9 @@ def _not_acted_on(event: str) -> Outcome:
     subscribes to; a 4xx would list them as failed deliveries in the App's
     settings. A name GitHub never sends is the sender's mistake: 400.
     """
-    from gh_promotion.core.events import is_github_event
+    from gh_promotion.core.events import check_event_name
 
-    if not is_github_event(event):
-        raise UnsupportedEvent(event)
+    check_event_name(event)
     return Outcome(Status.SKIPPED, f"gh-promotion does not act on {event} events")
 
 

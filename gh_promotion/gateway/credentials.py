@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from gh_promotion.config.model import GitHubConfig, Secret
+from gh_promotion.errors import PromotionError
 from gh_promotion.log import register_secret
 
 # A longer value is key material, not a file name: a 1024-bit RSA key alone is
@@ -44,16 +45,18 @@ _YAML_KEYS = {
 }
 
 
-class CredentialsError(Exception):
+class CredentialsError(PromotionError):
     """A credential is missing or unusable: a configuration error, not GitHub's fault.
 
     ``str(error)`` is one line safe to send to anyone; ``detail`` is the same line
     with what only the operator should see (a file's path), for logs and stderr.
+    Checked at start, so rarely met by a delivery: 500, "configuration error".
     """
 
-    def __init__(self, message: str, detail: str = "") -> None:
-        super().__init__(message)
-        self.detail = detail or message
+    status = 500
+
+    def answer(self) -> str:
+        return f"configuration error: {self.message}"
 
 
 class AppCredentials(NamedTuple):

@@ -1,6 +1,11 @@
-"""Intake: an HTTP webhook delivery (headers and raw body) becomes a :class:`Delivery`.
+"""Intake: every way in becomes a :class:`Delivery`, or a refusal with its 4xx.
 
-Pure functions, no web framework and no I/O: the service and Lambda HTTP hand
+- :mod:`.request`     — an HTTP webhook request (headers and raw body)
+- :mod:`.lambda_http` — a Lambda HTTP event's envelope, checked before mangum reads it
+- :mod:`.eventbridge` — an EventBridge event (the payload in ``detail``)
+- :mod:`.body_size`   — the one body-size check, and its words
+
+Pure functions, no web framework and no I/O: the shells in ``runtime/`` hand
 in what they received and get back a delivery or an :class:`IntakeError`
 carrying the 4xx status to answer with.
 """

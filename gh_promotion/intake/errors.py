@@ -1,16 +1,33 @@
-"""The one error intake raises: a refusal with the HTTP status to answer."""
+"""The refusals intake raises: a delivery refused before it reaches the core.
+
+Each carries its HTTP status as a class attribute (:mod:`gh_promotion.errors`);
+the message is a one-line reason for the sender, never a traceback or a secret.
+"""
 
 from __future__ import annotations
 
+from gh_promotion.errors import PromotionError
 
-class IntakeError(Exception):
-    """A delivery refused before it reaches the core.
 
-    ``status`` is the 4xx to answer with and ``message`` a one-line reason for
-    the sender; neither ever carries a traceback or a secret.
-    """
+class IntakeError(PromotionError):
+    """A malformed request or event: a missing header, a body that is no payload."""
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+    status = 400
+
+
+class Unauthorized(IntakeError):
+    """No signature, or one that does not match the body and the webhook secret."""
+
+    status = 401
+
+
+class PayloadTooLarge(IntakeError):
+    """A body over ``service.max_body_bytes``."""
+
+    status = 413
+
+
+class UnsupportedMediaType(IntakeError):
+    """A Content-Type GitHub never sends."""
+
+    status = 415

@@ -29,7 +29,7 @@ def check_http_event(event: Mapping[str, Any]) -> None:
     """Raise a 400 :class:`IntakeError` unless mangum can read ``event`` without crashing."""
     context = event.get("requestContext")
     if not isinstance(context, Mapping):
-        raise IntakeError(400, "not an API Gateway or Function URL event: no requestContext")
+        raise IntakeError("not an API Gateway or Function URL event: no requestContext")
     if "elb" in context:
         shape = "ALB"
         _check_v1(event, context, shape, alb=True)
@@ -41,7 +41,7 @@ def check_http_event(event: Mapping[str, Any]) -> None:
         _check_v1(event, context, shape, alb=False)
     else:
         raise IntakeError(
-            400, "not an API Gateway or Function URL event: it has neither version nor resource"
+            "not an API Gateway or Function URL event: it has neither version nor resource"
         )
     _check_body(event, shape)
 
@@ -104,7 +104,7 @@ def _check_body(event: Mapping[str, Any], shape: str) -> None:
             base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
             raise IntakeError(
-                400, f"not a valid {shape} event: isBase64Encoded is true but body is not base64"
+                f"not a valid {shape} event: isBase64Encoded is true but body is not base64"
             ) from None
 
 
@@ -119,7 +119,7 @@ def _check_host(headers: Iterable[tuple[str, str]], shape: str) -> None:
         else:
             continue
         if not _PORT.fullmatch(port):
-            raise IntakeError(400, f"not a valid {shape} event: header {name} has no valid port")
+            raise IntakeError(f"not a valid {shape} event: header {name} has no valid port")
 
 
 def _check_query(value: Any, shape: str, field: str) -> None:
@@ -167,13 +167,13 @@ def _text(value: Any, shape: str, field: str) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise IntakeError(
-            400, f"not a valid {shape} event: {field} is not valid Unicode (a lone surrogate)"
+            f"not a valid {shape} event: {field} is not valid Unicode (a lone surrogate)"
         ) from None
 
 
 def _refusal(shape: str, field: str, expected: str, got: Any) -> IntakeError:
     message = f"not a valid {shape} event: {field} must be {expected}, got {_kind(got)}"
-    return IntakeError(400, message)
+    return IntakeError(message)
 
 
 def _kind(value: Any) -> str:

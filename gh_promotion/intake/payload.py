@@ -13,7 +13,7 @@ import sys
 from typing import Any
 from urllib.parse import parse_qs
 
-from gh_promotion.intake.errors import IntakeError
+from gh_promotion.intake.errors import IntakeError, UnsupportedMediaType
 
 JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -32,17 +32,19 @@ def decode_payload(content_type: str, body: bytes) -> dict[str, Any]:
     if kind == FORM_TYPE:
         return _json_object(_form_payload(body))
     shown = kind or "none"
-    raise IntakeError(415, f"unsupported Content-Type {shown!r}: use {JSON_TYPE} or {FORM_TYPE}")
+    raise UnsupportedMediaType(
+        f"unsupported Content-Type {shown!r}: use {JSON_TYPE} or {FORM_TYPE}"
+    )
 
 
 def _form_payload(body: bytes) -> bytes:
     try:
         fields = parse_qs(body.decode("utf-8"), keep_blank_values=True)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise IntakeError(400, f"form body is not valid: {exc}") from None
+        raise IntakeError(f"form body is not valid: {exc}") from None
     values = fields.get("payload")
     if not values:
-        raise IntakeError(400, "form body has no payload field")
+        raise IntakeError("form body has no payload field")
     return values[0].encode("utf-8")
 
 
@@ -52,16 +54,16 @@ def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         payload = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise IntakeError(400, "payload is not valid JSON: it is not UTF-8") from None
+        raise IntakeError("payload is not valid JSON: it is not UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise IntakeError(400, f"payload is not valid JSON: {exc}") from None
+        raise IntakeError(f"payload is not valid JSON: {exc}") from None
     except RecursionError:
-        raise IntakeError(400, "payload is not valid JSON: nested too deeply") from None
+        raise IntakeError("payload is not valid JSON: nested too deeply") from None
     except ValueError:
         # Python refuses to convert integers of more digits than this (4300 by
         # default: the conversion takes quadratic time, CVE-2020-10735).
         limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
-        raise IntakeError(400, f"payload has an integer of over {limit} digits") from None
+        raise IntakeError(f"payload has an integer of over {limit} digits") from None
     if not isinstance(payload, dict):
-        raise IntakeError(400, f"payload must be a JSON object, got {type(payload).__name__}")
+        raise IntakeError(f"payload must be a JSON object, got {type(payload).__name__}")
     return payload

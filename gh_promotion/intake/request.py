@@ -10,7 +10,9 @@ from collections.abc import Iterable, Mapping
 
 from gh_promotion.config.model import GITHUB_MAX_PAYLOAD_BYTES
 from gh_promotion.core.delivery import Delivery
-from gh_promotion.core.events import is_github_event
+from gh_promotion.core.errors import UnsupportedEvent
+from gh_promotion.core.events import check_event_name
+from gh_promotion.intake.body_size import check_body_size
 from gh_promotion.intake.errors import IntakeError
 from gh_promotion.intake.payload import decode_payload
 from gh_promotion.intake.signature import verify_signature
@@ -36,12 +38,13 @@ def read_delivery(
     lowered = lower_case_headers(headers)
     event = _required(lowered, EVENT_HEADER, "X-GitHub-Event")
     delivery_id = _required(lowered, DELIVERY_HEADER, "X-GitHub-Delivery")
-    if len(body) > max_body_bytes:
-        raise IntakeError(413, f"body is {len(body)} bytes, over the {max_body_bytes}-byte limit")
+    check_body_size(len(body), max_body_bytes)
     if not skip_signature:
         verify_signature(lowered, body, secret)
-    if not is_github_event(event):
-        raise IntakeError(400, f"unknown event type: {event}")
+    try:
+        check_event_name(event)
+    except UnsupportedEvent as exc:
+        raise IntakeError(exc.message) from None
     payload = decode_payload(lowered.get("content-type", ""), body)
     return Delivery(event=event, delivery_id=delivery_id, payload=payload)
 
@@ -55,5 +58,5 @@ def lower_case_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -
 def _required(headers: dict[str, str], name: str, shown: str) -> str:
     value = headers.get(name, "").strip()
     if not value:
-        raise IntakeError(400, f"missing {shown} header")
+        raise IntakeError(f"missing {shown} header")
     return value

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from gh_promotion.intake.errors import IntakeError
+from gh_promotion.intake.errors import Unauthorized
 
 SIGNATURE_HEADER = "x-hub-signature-256"
 LEGACY_SIGNATURE_HEADER = "x-hub-signature"
@@ -33,10 +33,10 @@ def verify_signature(headers: dict[str, str], body: bytes, secret: str) -> None:
     provided = headers.get(SIGNATURE_HEADER, "")
     if not provided:
         if headers.get(LEGACY_SIGNATURE_HEADER):
-            raise IntakeError(
-                401, "missing X-Hub-Signature-256 header (SHA-1 X-Hub-Signature is not accepted)"
+            raise Unauthorized(
+                "missing X-Hub-Signature-256 header (SHA-1 X-Hub-Signature is not accepted)"
             )
-        raise IntakeError(401, "missing X-Hub-Signature-256 header")
+        raise Unauthorized("missing X-Hub-Signature-256 header")
     expected = sign(body, secret)
     if not hmac.compare_digest(expected.encode("ascii"), provided.strip().encode("utf-8")):
-        raise IntakeError(401, "X-Hub-Signature-256 does not match the body and webhook secret")
+        raise Unauthorized("X-Hub-Signature-256 does not match the body and webhook secret")

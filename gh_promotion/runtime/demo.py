@@ -34,6 +34,7 @@ from typing import TextIO
 
 from gh_promotion import log
 from gh_promotion.config.model import Config, GitHubConfig, Secret, ServiceConfig
+from gh_promotion.gateway.credentials import configured_secrets
 from gh_promotion.runtime.service import GracefulServer, build_server
 from gh_promotion.runtime.webapp import create_app
 from gh_promotion.simulator import SimApp, SimRepository, Simulator
@@ -98,7 +99,6 @@ def _run(keep: bool, verbosity: int, out: TextIO) -> int:
 @contextmanager
 def _service(sim: Simulator, app: SimApp, secret: str, verbosity: int) -> Iterator[str]:
     """The real webhook service on a free loopback port, in a thread of this process."""
-    log.configure(verbosity=verbosity, stream=sys.stderr, secrets=[secret, app.private_key_pem])
     config = Config()._replace(
         github=GitHubConfig(
             auth_mode="app",
@@ -109,6 +109,8 @@ def _service(sim: Simulator, app: SimApp, secret: str, verbosity: int) -> Iterat
         ),
         service=ServiceConfig(addr="127.0.0.1", port=0, path="/webhook"),
     )
+    # The config's secrets, as every runtime redacts them (the simulator's key is inline).
+    log.configure(verbosity=verbosity, stream=sys.stderr, secrets=configured_secrets(config.github))
     server = build_server(create_app(config), config)
     # The demo's own lines tell the story; the service's access and delivery lines would bury them.
     if verbosity == 0:

@@ -2,7 +2,9 @@
 
 It runs the core wired to the configured GitHub (:mod:`.wiring`) and adds what
 is the same whatever carried the delivery: the log context, timing, the S3
-report, and the single mapping from core exceptions to HTTP statuses. The
+report, and the answer to every error: an expected one
+(:class:`~gh_promotion.errors.PromotionError`) with the status its class
+carries, anything else 500. The
 service, Lambda HTTP, Lambda EventBridge and local invoke all answer the same
 delivery the same way because they all come through here.
 """
@@ -14,12 +16,10 @@ import time
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from gh_promotion.aws.ssm import SsmCredentialsError
 from gh_promotion.config.model import Config
 from gh_promotion.core.delivery import Delivery
-from gh_promotion.core.errors import BadDelivery, CredentialsRejected, GitHubUnavailable
 from gh_promotion.core.result import Result, Status
-from gh_promotion.gateway.credentials import CredentialsError
+from gh_promotion.errors import PromotionError
 from gh_promotion.gateway.tally import counting_requests
 from gh_promotion.log import delivery_context
 from gh_promotion.runtime.duplicates import DeliveryLedger, Entry
@@ -30,10 +30,7 @@ logger = logging.getLogger(__name__)
 delivery_log = logging.getLogger("gh_promotion.delivery")
 delivery_log.setLevel(logging.INFO)
 
-GITHUB_UNAVAILABLE_STATUS = 502  # GitHub, our upstream, kept failing: retry later
-INTERNAL_ERROR_STATUS = 500
-CREDENTIALS_UNAVAILABLE_STATUS = 503  # our SSM parameter, not the sender, is at fault
-CONFIGURATION_ERROR_STATUS = 500  # credentials unusable: checked at start, so rare here
+INTERNAL_ERROR_STATUS = 500  # an unexpected error; expected ones carry their own status
 STILL_HANDLED_STATUS = 202  # a copy: the first copy, still running, will do the work
 
 _ledger = DeliveryLedger()
@@ -114,18 +111,10 @@ def _handle(delivery: Delivery, config: Config) -> Handled:
     with counting_requests() as requests:
         try:
             result = process(delivery, config)
-        except BadDelivery as exc:
-            return Handled(Answer(exc.status, error_body(exc.message, delivery)), requests())
-        except (SsmCredentialsError, CredentialsRejected) as exc:
-            body = error_body(str(exc), delivery)
-            return Handled(Answer(CREDENTIALS_UNAVAILABLE_STATUS, body), requests())
-        except CredentialsError as exc:
-            logger.error("configuration error: %s", exc.detail)  # may name a path: log only
-            body = error_body(f"configuration error: {exc}", delivery)
-            return Handled(Answer(CONFIGURATION_ERROR_STATUS, body), requests())
-        except GitHubUnavailable as exc:
-            body = error_body(f"GitHub unavailable: {exc}", delivery)
-            return Handled(Answer(GITHUB_UNAVAILABLE_STATUS, body), requests())
+        except PromotionError as exc:  # expected: each carries its status (gh_promotion.errors)
+            if exc.detail != exc.message:  # it may name a path: the log only, never the answer
+                logger.error("%s", exc.detail)
+            return Handled(Answer(exc.status, error_body(exc.answer(), delivery)), requests())
         except Exception as exc:
             body = error_body("internal error; the service log has the details", delivery)
             return Handled(Answer(INTERNAL_ERROR_STATUS, body), requests(), exc)

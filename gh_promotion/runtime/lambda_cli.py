@@ -51,7 +51,7 @@ def run_lambda(
     """
     if kind not in KINDS:
         return _bad_input(f"unknown lambda kind {kind!r}: use one of {', '.join(KINDS)}")
-    from gh_promotion import aws_lambda
+    from gh_promotion.runtime import aws_lambda
     from gh_promotion.runtime.startup import StartupRefused, log_startup_warnings
 
     aws_lambda.use_config(config, origins)
@@ -69,7 +69,7 @@ def run_runtime_api_loop(kind: str) -> int:
     """Hand the process to awslambdaric; it returns only if initialisation fails."""
     from awslambdaric.__main__ import main as ric_main
 
-    ric_main(["awslambdaric", f"gh_promotion.aws_lambda.{kind}_handler"])
+    ric_main(["awslambdaric", f"gh_promotion.runtime.aws_lambda.{kind}_handler"])
     return EXIT_FAILED
 
 
@@ -113,7 +113,7 @@ def read_event(event_path: str | None) -> dict[str, Any]:
 
 
 def _invoke_http(config: Config, event: dict[str, Any], out: TextIO) -> int:
-    from gh_promotion import aws_lambda
+    from gh_promotion.runtime import aws_lambda
     from gh_promotion.runtime.startup import StartupRefused, webhook_secret
 
     if not aws_lambda.is_http_event(event):
@@ -130,7 +130,7 @@ def _invoke_http(config: Config, event: dict[str, Any], out: TextIO) -> int:
 
 
 def _invoke_event(config: Config, event: dict[str, Any], out: TextIO) -> int:
-    from gh_promotion import aws_lambda
+    from gh_promotion.runtime import aws_lambda
 
     if not aws_lambda.is_eventbridge_event(event):
         hint = (

@@ -12,22 +12,21 @@ from collections.abc import Mapping
 
 from gh_promotion.config.model import Config, Secret
 from gh_promotion.core.feedback import use_check_runs
+from gh_promotion.errors import PromotionError
 from gh_promotion.gateway import credentials
 from gh_promotion.gateway.credentials import CredentialsError
 
 logger = logging.getLogger(__name__)
 
 
-class StartupRefused(Exception):
+class StartupRefused(PromotionError):
     """The runtime must not serve with this configuration; the message says how to fix it.
 
     ``str(error)`` is safe to answer a request with; ``detail`` may also name a
     file's path, for the operator (logs, stderr).
     """
 
-    def __init__(self, message: str, detail: str = "") -> None:
-        super().__init__(message)
-        self.detail = detail or message
+    status = 500
 
 
 def check_credentials(config: Config, origins: Mapping[str, str] | None = None) -> None:

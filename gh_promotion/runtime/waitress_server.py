@@ -30,6 +30,8 @@ from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
+from gh_promotion.intake.body_size import too_large
+
 logger = logging.getLogger(__name__)
 access_log = logging.getLogger("gh_promotion.access")  # the app's access log (webapp)
 
@@ -106,7 +108,7 @@ class JsonErrorTask(ErrorTask):
         error = self.request.error
         message = str(error.body)
         if error.code == 413:
-            message = _too_large(self.request.content_length, self.channel.server.body_limit)
+            message = too_large(self.request.content_length, self.channel.server.body_limit)
         body = json.dumps({"error": message}).encode()
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", "application/json"))
@@ -115,13 +117,6 @@ class JsonErrorTask(ErrorTask):
         self.content_length = len(body)
         self.write(body)
         _log_refusal(self.channel, self.request, error.code)
-
-
-def _too_large(declared: int, limit: int) -> str:
-    """The app's words for the same refusal (``webapp``); chunked bodies declare no size."""
-    if declared > limit:
-        return f"body is {declared} bytes, over the {limit}-byte limit"
-    return f"body is over the {limit}-byte limit"
 
 
 def _log_refusal(channel: GuardedChannel, request: Any, status: int) -> None:

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from gh_promotion import __version__
 from gh_promotion.config.model import Config
 from gh_promotion.intake import IntakeError, read_delivery
+from gh_promotion.intake.body_size import check_body_size, too_large
 from gh_promotion.runtime.dispatch import answer, error_body
 from gh_promotion.runtime.startup import webhook_secret
 
@@ -43,9 +44,8 @@ def create_app(config: Config) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = limit
 
     def receive_webhook() -> Response:
-        if request.content_length is not None and request.content_length > limit:
-            return json_response(413, error_body(_too_large(request.content_length, limit)))
         try:
+            check_body_size(request.content_length, limit)  # before reading the body
             delivery = read_delivery(
                 request.headers.items(),
                 request.get_data(cache=False),
@@ -86,10 +86,6 @@ def json_response(status: int, body: dict[str, Any]) -> Response:
     return Response(json.dumps(body), status=status, mimetype="application/json")
 
 
-def _too_large(size: int, limit: int) -> str:
-    return f"body is {size} bytes, over the {limit}-byte limit"
-
-
 def _install_error_handlers(app: Flask) -> None:
     """404, 405, 413 and any unexpected error answer JSON, never HTML or a traceback."""
 
@@ -99,7 +95,7 @@ def _install_error_handlers(app: Flask) -> None:
         status = exc.code or 500
         message = exc.description or exc.name
         if status == 413:
-            message = f"body is over the {app.config['MAX_CONTENT_LENGTH']}-byte limit"
+            message = too_large(None, app.config["MAX_CONTENT_LENGTH"])
         response.set_data(json.dumps(error_body(message)))
         response.mimetype = "application/json"
         return response

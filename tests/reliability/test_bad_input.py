@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gh_promotion import aws_lambda
+from gh_promotion.runtime import aws_lambda
 from testkit import lambda_events
 from testkit.deliveries import signed as signed_as_github
 from tests.reliability.bad_inputs import BadRequest, Good, all_cases, lambda_envelope_cases

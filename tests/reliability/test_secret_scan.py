@@ -25,11 +25,12 @@ from typing import Any
 
 import pytest
 
-from gh_promotion import aws_lambda, log
+from gh_promotion import log
 from gh_promotion.aws.ssm import forget_cached_credentials
 from gh_promotion.config.loader import resolve_with_provenance
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.gateway.credentials import configured_secrets
+from gh_promotion.runtime import aws_lambda
 from gh_promotion.runtime.dispatch import answer
 from gh_promotion.runtime.startup import StartupRefused
 from gh_promotion.simulator.auth import new_app_keys

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from gh_promotion import aws_lambda
+from gh_promotion.runtime import aws_lambda
 from testkit import lambda_events
 from testkit.deliveries import SECRET, signed
 from testkit.payloads import example

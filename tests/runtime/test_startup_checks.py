@@ -17,12 +17,12 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from gh_promotion import aws_lambda
 from gh_promotion.aws.ssm import forget_cached_credentials
 from gh_promotion.config.loader import Resolved, resolve_with_provenance
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.gateway.client import forget_clients
 from gh_promotion.gateway.credentials import forget_cached_credentials as forget_app_credentials
+from gh_promotion.runtime import aws_lambda
 from gh_promotion.runtime.dispatch import answer
 from gh_promotion.runtime.startup import StartupRefused
 from gh_promotion.simulator import SimApp, Simulator
