@@ -15,9 +15,9 @@ import pytest
 from gh_promotion import log
 from gh_promotion.config.model import Secret
 from gh_promotion.simulator import Simulator
-from testkit.deliveries import SECRET, signed
+from testkit.deliveries import signed
 from testkit.simulated_app import SimulatedGitHub
-from tests.runtime.helpers import ServiceProcess, clean_env, http
+from tests.runtime.helpers import ServiceProcess, app_env, http
 
 PEM = (
     "-----BEGIN RSA PRIVATE KEY-----\n"
@@ -190,13 +190,7 @@ def quiet_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
     """``gh-promotion service`` at the default verbosity (warning), as the App on a simulator."""
     with Simulator() as sim:
         github = SimulatedGitHub.install(sim)
-        env = clean_env(
-            GITHUB_AUTH_MODE="app",
-            GITHUB_APP_ID=str(github.app.app_id),
-            GITHUB_APP_PRIVATE_KEY=github.app.private_key_pem,
-            GITHUB_WEBHOOK_SECRET=SECRET,
-            GITHUB_API_URL=sim.api_url,
-        )
+        env = app_env(sim.api_url, github.app)
         service = ServiceProcess([], env, tmp_path_factory.mktemp("quiet"))
         try:
             service.wait_listening()

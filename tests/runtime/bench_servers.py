@@ -32,7 +32,7 @@ from typing import Any
 
 from testkit.deliveries import SECRET, signed
 from testkit.payloads import example
-from tests.runtime.helpers import REPO_ROOT, clean_env, http
+from tests.runtime.helpers import REPO_ROOT, app_env, clean_env, http
 
 PINGS = 40
 PING_TIMEOUT = 5.0
@@ -169,13 +169,7 @@ def bench_sigterm() -> None:
     with Simulator() as sim:
         app = sim.create_app()
         sim.install_app(app, "octo")
-        env = clean_env(
-            GITHUB_AUTH_MODE="app",
-            GITHUB_APP_ID=str(app.app_id),
-            GITHUB_APP_PRIVATE_KEY=app.private_key_pem,
-            GITHUB_WEBHOOK_SECRET=SECRET,
-            GITHUB_API_URL=sim.api_url,
-        )
+        env = app_env(sim.api_url, app)
         service = [sys.executable, "-m", "gh_promotion", "service", "-H", "127.0.0.1", "-p"]
         plain = [sys.executable, "-c", PLAIN_WAITRESS]
         for number, (name, command) in enumerate(

@@ -62,6 +62,20 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def app_env(api_url: str, app: Any, **extra: str) -> dict[str, str]:
+    """:func:`clean_env` for `gh-promotion service` as a simulator App on ``api_url``."""
+    from testkit.deliveries import SECRET
+
+    return clean_env(
+        GITHUB_AUTH_MODE="app",
+        GITHUB_APP_ID=str(app.app_id),
+        GITHUB_APP_PRIVATE_KEY=app.private_key_pem,
+        GITHUB_WEBHOOK_SECRET=SECRET,
+        GITHUB_API_URL=api_url,
+        **extra,
+    )
+
+
 CONFIG_VARIABLES = frozenset(option.env for option in OPTIONS if option.env)
 
 

@@ -22,9 +22,9 @@ from gh_promotion.core.delivery import Delivery
 from gh_promotion.gateway.client import forget_clients
 from gh_promotion.runtime.dispatch import answer
 from gh_promotion.simulator import Simulator
-from testkit.deliveries import SECRET, signed
+from testkit.deliveries import signed
 from testkit.simulated_app import SimulatedGitHub, open_promotion
-from tests.runtime.helpers import ServiceProcess, clean_env, http
+from tests.runtime.helpers import ServiceProcess, app_env, http
 
 PATCH_STAGING = r"/git/refs/heads/staging$"
 TOKEN_EXCHANGE = re.compile(r"^/app/installations/\d+/access_tokens$")
@@ -47,13 +47,7 @@ def service(sim: Simulator, world: SimulatedGitHub, tmp_path: Path) -> Iterator[
 def start_service(
     sim: Simulator, world: SimulatedGitHub, tmp_path: Path, *args: str
 ) -> ServiceProcess:
-    env = clean_env(
-        GITHUB_AUTH_MODE="app",
-        GITHUB_APP_ID=str(world.app.app_id),
-        GITHUB_APP_PRIVATE_KEY=world.app.private_key_pem,
-        GITHUB_WEBHOOK_SECRET=SECRET,
-        GITHUB_API_URL=sim.api_url,
-    )
+    env = app_env(sim.api_url, world.app)
     running = ServiceProcess(list(args), env, tmp_path)
     running.wait_listening()
     return running

@@ -18,7 +18,7 @@ from gh_promotion.simulator import SimApp, Simulator
 from testkit.deliveries import SECRET, signed
 from testkit.payloads import example, push
 from tests.runtime.conftest import new_repository
-from tests.runtime.helpers import ServiceProcess, clean_env, http
+from tests.runtime.helpers import ServiceProcess, app_env, http
 from tests.runtime.test_cold_start import loaded_after
 
 # GitHub sends these to every App, whatever it subscribes to (issue 10).
@@ -208,14 +208,7 @@ def app_service(
     sim: Simulator, app: SimApp, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServiceProcess]:
     """``gh-promotion service`` as the App against the simulator, logging at info."""
-    env = clean_env(
-        GITHUB_AUTH_MODE="app",
-        GITHUB_APP_ID=str(app.app_id),
-        GITHUB_APP_PRIVATE_KEY=app.private_key_pem,
-        GITHUB_WEBHOOK_SECRET=SECRET,
-        GITHUB_API_URL=sim.api_url,
-        VERBOSE="1",
-    )
+    env = app_env(sim.api_url, app, VERBOSE="1")
     service = ServiceProcess([], env, tmp_path_factory.mktemp("intake-service"))
     try:
         service.wait_listening()
