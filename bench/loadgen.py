@@ -2,9 +2,10 @@
 
 Run as its own process (``python -m bench.loadgen SPEC.json``) so it does not
 share an interpreter with the server or the simulator it measures. Requests are
-serialised to bytes once; each connection writes one, reads the whole answer
-(``Content-Length`` framing), records the latency and status, and sends the
-next, until the duration is over. Prints one JSON object.
+serialised to bytes once (each sent with a fresh delivery id); each connection
+writes one, reads the whole answer (``Content-Length`` framing), records the
+latency and status, and sends the next, until the duration is over. Prints one
+JSON object.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import itertools
 import json
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +27,21 @@ def serialise(url: str, headers: dict[str, str], body: bytes) -> bytes:
     lines += [f"{name}: {value}" for name, value in headers.items()]
     lines.append(f"Content-Length: {len(body)}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def with_fresh_delivery_ids(url: str, specs: list[dict[str, Any]]) -> Iterator[bytes]:
+    """The spec's requests in turn, each sent with a delivery id of its own.
+
+    GitHub gives every delivery a new ``X-GitHub-Delivery``, and the service
+    answers a repeated id from its first answer without doing the work again:
+    a load that resent one id would measure that shortcut, not deliveries.
+    """
+    templates = []
+    for spec in specs:
+        headers = dict(spec["headers"], **{"X-GitHub-Delivery": "{DELIVERY-ID}"})
+        templates.append(serialise(url, headers, base64.b64decode(spec["body"])))
+    for number, template in enumerate(itertools.cycle(templates)):
+        yield template.replace(b"{DELIVERY-ID}", b"load-%d" % number, 1)
 
 
 async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
@@ -66,10 +83,7 @@ async def connection(
 
 async def load(spec: dict[str, Any]) -> dict[str, Any]:
     target = urlsplit(spec["url"])
-    raw = [
-        serialise(spec["url"], r["headers"], base64.b64decode(r["body"])) for r in spec["requests"]
-    ]
-    requests = itertools.cycle(raw)
+    requests = with_fresh_delivery_ids(spec["url"], spec["requests"])
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     started = time.monotonic()
