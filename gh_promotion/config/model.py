@@ -136,6 +136,17 @@ class ServiceConfig(NamedTuple):
     timeout: float = 5.0  # seconds; YAML and env take Go durations ("5s", "1m30s")
     request_deadline: float = 10.0  # seconds from a request's first byte to its last
     max_body_bytes: int = GITHUB_MAX_PAYLOAD_BYTES
+    reconcile_interval: float = 0.0  # seconds between background sweeps; 0: never
+
+
+class ReconcileConfig(NamedTuple):
+    """The sweep (`gh-promotion reconcile`): which repositories, and redelivering failures."""
+
+    repositories: tuple[str, ...] = ()  # OWNER/REPO; empty: every repository the App is on
+    redeliver: bool = True  # redeliver failed deliveries (App auth only: needs the App's JWT)
+    redeliver_window: float = 24 * 3600.0  # seconds back in the App's delivery log (GitHub: 3d)
+    rate_limit_floor: int = 10  # percent of the rate limit left under which the sweep stops early
+    time_budget: float = 60.0  # the most one GitHub wait (rate limit, retries) may take in a sweep
 
 
 class LambdaConfig(NamedTuple):
@@ -148,3 +159,4 @@ class Config(NamedTuple):
     github: GitHubConfig = GitHubConfig()
     service: ServiceConfig = ServiceConfig()
     lambda_: LambdaConfig = LambdaConfig()
+    reconcile: ReconcileConfig = ReconcileConfig()

@@ -376,6 +376,15 @@ OPTIONS: tuple[Option, ...] = (
         scope="service",
         minimum=1,
     ),
+    Option(
+        "service.reconcile_interval",
+        "duration",
+        "How often the service sweeps every repository in the background (gh-promotion"
+        " reconcile); 0 or empty: never",
+        flag="reconcile-interval",
+        env="SERVICE_RECONCILE_INTERVAL",
+        scope="service",
+    ),
     # lambda
     Option(
         "lambda.payload_type",
@@ -385,6 +394,40 @@ OPTIONS: tuple[Option, ...] = (
         env="LAMBDA_PAYLOAD_TYPE",
         scope="lambda",
         choices=LAMBDA_PAYLOAD_TYPES,
+    ),
+    # reconcile
+    Option(
+        "reconcile.repositories",
+        "list",
+        "Repositories (OWNER/REPO, comma separated) the sweep visits; empty: every repository"
+        " of every installation of the App",
+        env="RECONCILE_REPOSITORIES",
+    ),
+    Option(
+        "reconcile.redeliver",
+        "bool",
+        "Redeliver the App's failed webhook deliveries during a sweep (App auth only)",
+        env="RECONCILE_REDELIVER",
+    ),
+    Option(
+        "reconcile.redeliver_window",
+        "duration",
+        "How far back the sweep looks for failed deliveries (GitHub keeps 3 days)",
+        env="RECONCILE_REDELIVER_WINDOW",
+    ),
+    Option(
+        "reconcile.rate_limit_floor",
+        "int",
+        "Percent of the GitHub rate limit left under which the sweep stops early",
+        env="RECONCILE_RATE_LIMIT_FLOOR",
+        minimum=0,
+        maximum=100,
+    ),
+    Option(
+        "reconcile.time_budget",
+        "duration",
+        "The most one GitHub wait (rate limit, retries) may take during a sweep",
+        env="RECONCILE_TIME_BUDGET",
     ),
 )
 

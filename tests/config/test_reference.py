@@ -78,7 +78,13 @@ PROMISED = {
     "service.timeout": ("SERVICE_IO_TIMEOUT", "service-io-timeout"),
     "service.request_deadline": ("SERVICE_REQUEST_DEADLINE", "request-deadline"),
     "service.max_body_bytes": ("MAX_BODY_BYTES", "max-body-bytes"),
+    "service.reconcile_interval": ("SERVICE_RECONCILE_INTERVAL", "reconcile-interval"),
     "lambda.payload_type": ("LAMBDA_PAYLOAD_TYPE", "lambda-payload-type"),
+    "reconcile.repositories": ("RECONCILE_REPOSITORIES", None),
+    "reconcile.redeliver": ("RECONCILE_REDELIVER", None),
+    "reconcile.redeliver_window": ("RECONCILE_REDELIVER_WINDOW", None),
+    "reconcile.rate_limit_floor": ("RECONCILE_RATE_LIMIT_FLOOR", None),
+    "reconcile.time_budget": ("RECONCILE_TIME_BUDGET", None),
 }
 PROMISED_SHORT = {"verbose": "v", "caller-trace": "V", "github-auth-mode": "A"}
 PROMISED_SHORT |= {"addr": "H", "port": "p", "host-path": "P", "service-io-timeout": "t"}
