@@ -135,6 +135,7 @@ def test_config_show_is_yaml_with_origins_and_redacted_secrets(capsys, workdir, 
         "timeout": "5s",
         "requestDeadline": "10s",
         "maxBodyBytes": 25 * 1024 * 1024,
+        "reconcileInterval": "0s",
     }
     assert origins["path"] == "config.yaml:2"
     assert origins["port"] == "env PORT"
