@@ -6,10 +6,9 @@ payloads carry what GitHub's do, shaped like the octokit/webhooks examples.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from gh_promotion.simulator import views
+from gh_promotion.simulator import clock, views
 from gh_promotion.simulator.model import Actor, Repository, SimApp, iso, next_id
 from gh_promotion.simulator.world import ZERO_SHA, World
 
@@ -43,7 +42,7 @@ def complete_check_suite(
         full, branch, info = _commit_facts(world, repo, sha)
         suite_id = world.suite_id(repo, full, app)
         api = f"{world.base}/repos/{repo.full_name}"
-        now = iso(time.time())
+        now = iso(clock.now())
         suite = {
             "id": suite_id,
             "node_id": views.node_id("CheckSuite", suite_id),
@@ -76,7 +75,7 @@ def complete_workflow_run(
         api = f"{world.base}/repos/{repo.full_name}"
         run_url = f"{api}/actions/runs/{run_id}"
         suite_id = world.suite_id(repo, full, None)
-        now = iso(time.time())
+        now = iso(clock.now())
         run = {
             "id": run_id,
             "name": name,
@@ -139,7 +138,7 @@ def create_deployment_status(
         deployment_id, status_id = next_id(), next_id()
         api = f"{world.base}/repos/{repo.full_name}"
         deployment_url = f"{api}/deployments/{deployment_id}"
-        now = iso(time.time())
+        now = iso(clock.now())
         creator = views.actor(world.base, who)
         deployment = {
             "url": deployment_url,
