@@ -19,11 +19,21 @@ the one thing a transport must supply.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from gh_promotion.core.result import Write
 
-__all__ = ["Comparison", "GitHub", "PullRequestInfo", "Record", "Repository", "Write"]
+__all__ = [
+    "Comparison",
+    "GitHub",
+    "IssueInfo",
+    "PullRequestInfo",
+    "Record",
+    "RefChange",
+    "Repository",
+    "Write",
+]
 
 
 class PullRequestInfo(NamedTuple):
@@ -36,6 +46,24 @@ class PullRequestInfo(NamedTuple):
     base_sha: str
     draft: bool
     same_repository: bool
+    labels: tuple[str, ...] = ()
+
+
+class RefChange(NamedTuple):
+    """One move of a branch, as GitHub's repository activity records it."""
+
+    before: str
+    after: str
+    at: datetime
+
+
+class IssueInfo(NamedTuple):
+    """An open issue (the hold after a rollback is one)."""
+
+    number: int
+    title: str
+    body: str
+    url: str
 
 
 class Comparison(NamedTuple):
@@ -70,6 +98,22 @@ class Repository(Protocol):
     def oldest_commit(self, branch: str) -> str: ...
 
     def compare(self, base: str, head: str) -> Comparison: ...
+
+    def now(self) -> datetime:
+        """The time, from the clock the runtime gave this repository (aware, UTC)."""
+        ...
+
+    def branch_activity(self, branch: str) -> list[RefChange]:
+        """The branch's recent moves, newest first (one request, at most 100)."""
+        ...
+
+    def open_issues(self, label: str) -> list[IssueInfo]:
+        """Open issues carrying ``label`` (pull requests left out)."""
+        ...
+
+    def create_issue(self, title: str, body: str, labels: tuple[str, ...]) -> int | None:
+        """The new issue's number; None in a dry run."""
+        ...
 
     def create_pull_request(
         self, head: str, base: str, title: str, body: str, *, draft: bool
