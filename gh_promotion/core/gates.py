@@ -95,6 +95,41 @@ def judge(gates: Gates) -> Verdict:
     return Verdict(None, "", overridden)
 
 
+def describe(gates: Gates) -> dict[str, Any]:
+    """Every gate on a step as JSON (``explain``): what holds it, until when, what is left."""
+    now = gates.now
+    verdict = gates.verdict
+    freeze = gates.freeze
+    soak = gates.soak
+    return {
+        "verdict": verdict.status.value if verdict.status else "pass",
+        "reason": verdict.reason,
+        "freeze": None
+        if freeze is None
+        else {
+            "reason": freeze.reason,
+            "until": _iso(freeze.until),
+            "stop_the_line": freeze.stop_the_line,
+            "overridden": gates.override,
+        },
+        "hold": None
+        if gates.hold is None
+        else {"issue": gates.hold.number, "title": gates.hold.title, "url": gates.hold.url},
+        "soak": None
+        if soak is None
+        else {
+            "stage": soak.stage,
+            "until": _iso(soak.until),
+            "remaining_seconds": max(0, int(soak.remaining.total_seconds())),
+            "text": soaking_reason(soak, now) if soak.remaining > timedelta(0) else "soaked",
+        },
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(timezone.utc).isoformat()
+
+
 # -- freeze: windows and the stopped line ---------------------------------------------
 
 

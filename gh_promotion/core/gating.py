@@ -29,19 +29,25 @@ if TYPE_CHECKING:
 
 
 def gates_on(
-    repo: Repo, request: PromotionRequest, gateway: Repository, config: Config
+    repo: Repo,
+    request: PromotionRequest,
+    gateway: Repository,
+    config: Config,
+    *,
+    every_gate: bool = False,
 ) -> gates.Gates:
-    """Every gate on ``request``'s step, read lazily in the order they are weighed."""
+    """The gates on ``request``'s step, read lazily in the order they are weighed: the
+    first that holds ends the reading. ``every_gate`` reads them all (``explain``)."""
     now = gateway.now()
     freeze = gates.freeze_on(request.target, now, config, repo.stop_the_line)
     found = gates.Gates(now=now, freeze=freeze)
     if freeze is not None:
         found = found._replace(override=_has_override(request, gateway, config))
-        if not found.override:
+        if not (found.override or every_gate):
             return found
     if gates.holds_apply(config, repo.path.stages, request.target):
         found = found._replace(hold=gates.hold_on(request.target, read_holds(gateway)))
-        if found.hold is not None:
+        if found.hold is not None and not every_gate:
             return found
     if gates.soak_for(config, request.source):
         arrived = arrival(gateway, request, config.promotion.soak_mode)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from gh_promotion.core import gates, gating
+from gh_promotion.core.decide import read_repo
+from gh_promotion.core.intents import PromotionRequest
 from gh_promotion.core.result import Status
+from gh_promotion.runtime.wiring import GitHubApp
 from testkit import payloads
 from testkit.simulated_app import PROPS
-from tests.gates.conftest import HOLD
+from tests.gates.conftest import HOLD, absolute
 
 
 def _roll_back(github, repo, config):
@@ -91,3 +97,36 @@ def test_without_the_option_no_issue_is_opened_or_read(github) -> None:
     assert repo.issues() == []
     assert github.approve(repo, into_production, config).status is Status.PROMOTED
     assert not [c for c in github.requests_since(mark) if c[1].endswith("/issues")]
+
+
+def test_every_gate_is_read_for_explain_even_behind_a_freeze(github) -> None:
+    """What ``explain`` shows: the freeze, the hold and the soak together, as JSON."""
+    now = github.now()
+    config = github.gated(
+        rollback=HOLD,
+        freeze=(absolute(now - timedelta(minutes=1), now + timedelta(hours=1), reason="x"),),
+        soak=(("canary", 3600.0),),
+    )
+    repo = github.staged_repo()
+    _roll_back(github, repo, config)
+    pull = github.request(repo, "canary", "production")
+    payload = payloads.review(
+        repo.full_name, payloads.from_api_pull(repo.full_name, pull), properties=PROPS
+    )
+    request = PromotionRequest(
+        pull["number"], "canary", "production", pull["head"]["sha"], False, pull["base"]["sha"], ()
+    )
+    gateway = GitHubApp(config, clock=github.now).repository(
+        repo.owner, repo.name, github.installation_id, lambda write: None
+    )
+
+    found = gating.gates_on(read_repo(payload, config), request, gateway, config, every_gate=True)
+    shown = gates.describe(found)
+
+    assert shown["verdict"] == "frozen"
+    assert shown["freeze"]["reason"] == "x"
+    [issue] = repo.issues(labels="promotion-hold")
+    assert shown["hold"]["issue"] == issue["number"]
+    assert shown["soak"]["stage"] == "canary"
+    assert 0 < shown["soak"]["remaining_seconds"] <= 3600
+    assert shown["soak"]["text"].startswith("soaking in canary until ")
