@@ -129,6 +129,21 @@ def test_registered_secrets_never_reach_the_log():
     assert text.count("***") == 3
 
 
+def test_a_secret_registered_later_is_hidden_in_values_logged_before():
+    """Redaction remembers recent field values; a new secret must not be served a stale answer."""
+    stream = _configured()
+    logger = logging.getLogger("x")
+    for _ in range(2):
+        logger.warning("first", extra={"repository": "acme/late-secret-1234"})
+    log.register_secret("late-secret-1234")
+    logger.warning("second", extra={"repository": "acme/late-secret-1234"})
+    assert [r["repository"] for r in _records(stream)] == [
+        "acme/late-secret-1234",
+        "acme/late-secret-1234",
+        "acme/***",
+    ]
+
+
 def test_tokens_keys_and_authorization_headers_are_redacted_without_registration():
     stream = _configured()
     logger = logging.getLogger("x")
