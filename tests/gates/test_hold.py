@@ -130,3 +130,15 @@ def test_every_gate_is_read_for_explain_even_behind_a_freeze(github) -> None:
     assert shown["soak"]["stage"] == "canary"
     assert 0 < shown["soak"]["remaining_seconds"] <= 3600
     assert shown["soak"]["text"].startswith("soaking in canary until ")
+
+
+def test_a_dry_run_rollback_plans_the_hold_issue_and_opens_none(github) -> None:
+    config = github.gated(rollback=HOLD, dry_run=True)
+    repo = github.staged_repo()
+
+    _, result = _roll_back(github, repo, config)
+
+    assert result.status is Status.ROLLED_BACK
+    assert ("create_issue", "planned") in [(w.action, w.outcome) for w in result.writes]
+    assert result.reason.endswith("would hold promotions into them with an issue")
+    assert repo.issues() == []
