@@ -184,3 +184,19 @@ def test_a_rollback_is_never_frozen(github) -> None:
 
     assert result.status is Status.ROLLED_BACK, result.reason
     assert repo.branch_sha("production") == old
+
+
+def test_a_status_signal_reads_the_labels_from_the_pull_request_list(github) -> None:
+    """The by-sha path lists open pull requests anyway: their labels cost nothing more."""
+    now = github.now()
+    window = absolute(now - timedelta(minutes=1), now + timedelta(hours=1))
+    config = github.gated(freeze=(window,))
+    repo = github.staged_repo()
+    pull = github.request(repo, "main", "staging")
+    repo.add_labels(pull["number"], "promotion-override")
+    mark = len(github.sim.requests)
+
+    result = github.deliver(*github.signal("status", repo, pull), config)
+
+    assert (result.status, result.override) == (Status.PROMOTED, True)
+    assert [c[0] for c in github.requests_since(mark)] == ["GET", "PATCH", "POST"]
