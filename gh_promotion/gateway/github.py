@@ -97,7 +97,7 @@ class RepositoryGateway:
         the oldest commit: jump there instead of walking every page.
         """
         url = f"{self._base}/commits"
-        params = {"sha": branch, "per_page": 1}
+        params = {"sha": self._planned_branches.get(branch, branch), "per_page": 1}
         headers, data = self._request("GET", url, params=params)
         last = link(headers, "last")
         if last is not None:
@@ -168,7 +168,8 @@ class RepositoryGateway:
         this dry run planned to create counts as existing at its planned sha.
         """
         try:
-            comparison = self.compare(self._planned_branches.get(base, base), head)
+            planned = self._planned_branches
+            comparison = self.compare(planned.get(base, base), planned.get(head, head))
         except NotFound:
             refusal: GitHubRefusal = BranchMissing(f"{base} or {head} does not exist")
         else:

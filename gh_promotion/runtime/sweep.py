@@ -169,9 +169,10 @@ def _sweep_repository(config: Config, target: Target, rate: Any) -> list[Result]
         repo = _repo(config, target, repository)
         branches, pulls = reader.branches(), reader.open_pulls()
         own = _own(config, repo)
+        writer = _Writer(config, repo, requester)
         for source, next_stage in every_step(repo.path):
             facts = StepFacts(repo.path, source, next_stage, branches, pulls, own=own)
-            result = _carry(config, repo, requester, _read(reader, facts))
+            result = writer.carry(_read(reader, facts))
             results.append(result)
             branches = _moved(branches, result.writes)
     except GitHubUnavailable as failure:
@@ -225,28 +226,39 @@ def _read(reader: Any, facts: StepFacts) -> StepFacts:
     return facts
 
 
-def _carry(config: Config, repo: Repo, requester: Any, facts: StepFacts) -> Result:
-    step = assess(facts)
-    intent = intent_for(repo, step)
-    writes: list[Write] = []
-    if isinstance(intent, Nothing):
-        outcome = intent.outcome
-    else:
-        from gh_promotion.core.promote import carry_out
+class _Writer:
+    """Carries out each step's intent through one gateway per repository, so that a dry
+    run's later steps see the branches its earlier steps planned to create."""
+
+    def __init__(self, config: Config, repo: Repo, requester: Any) -> None:
         from gh_promotion.gateway.github import RepositoryGateway
 
-        dry_run = config.promotion.dry_run
-        gateway = RepositoryGateway(
-            requester, repo.owner, repo.name, record=writes.append, dry_run=dry_run
+        self._config, self._repo = config, repo
+        self._writes: list[Write] = []
+        self._gateway = RepositoryGateway(
+            requester,
+            repo.owner,
+            repo.name,
+            record=lambda write: self._writes.append(write),
+            dry_run=config.promotion.dry_run,
         )
-        outcome = carry_out(intent, gateway, config)
-    return Result(
-        **outcome._asdict(),
-        event=EVENT,
-        repository=repo.full_name,
-        writes=tuple(writes),
-        dry_run=config.promotion.dry_run,
-    )
+
+    def carry(self, facts: StepFacts) -> Result:
+        from gh_promotion.core.promote import carry_out
+
+        self._writes = []
+        intent = intent_for(self._repo, assess(facts))
+        if isinstance(intent, Nothing):
+            outcome = intent.outcome
+        else:
+            outcome = carry_out(intent, self._gateway, self._config)
+        return Result(
+            **outcome._asdict(),
+            event=EVENT,
+            repository=self._repo.full_name,
+            writes=tuple(self._writes),
+            dry_run=self._config.promotion.dry_run,
+        )
 
 
 def _moved(branches: dict[str, str], writes: Sequence[Write]) -> dict[str, str]:

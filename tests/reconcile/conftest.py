@@ -41,7 +41,12 @@ class Sweeper(SimulatedGitHub):
         return [(r.method, r.path) for r in self.sim.requests if r.path.startswith(prefix)]
 
     def writes(self) -> list[tuple[str, str]]:
-        return [(r.method, r.path) for r in self.sim.requests if r.method != "GET"]
+        """Writes to repositories (the App's token exchange is not one)."""
+        return [
+            (r.method, r.path)
+            for r in self.sim.requests
+            if r.method != "GET" and r.token_kind != "jwt"
+        ]
 
 
 @pytest.fixture(scope="module")
