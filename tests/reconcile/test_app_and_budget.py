@@ -43,9 +43,12 @@ def test_app_mode_sweeps_every_repository_of_every_installation(fleet, monkeypat
 
     assert {r.repository for r in results} == {r.full_name for r in repos}
     assert len(results) == 3 * len(repos)  # one per step
-    assert by_step([r for r in results if r.repository == missed.full_name])[
-        ("main", "staging")
-    ].status is Status.PENDING
+    assert (
+        by_step([r for r in results if r.repository == missed.full_name])[
+            ("main", "staging")
+        ].status
+        is Status.PENDING
+    )
     assert [p["head"]["sha"] for p in missed.pull_requests()] == [head]
     pages = [r for r in sim.requests if r.path == "/app/installations"]
     assert len(pages) == 2  # three installations, two a page
