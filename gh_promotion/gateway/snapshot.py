@@ -9,12 +9,20 @@ as soon as the step is decided.
 
 Per open promotion request, at most: check runs, combined status, reviews,
 deployments and the latest status of the newest one — 5 reads.
+
+Every read is conditional: the process remembers each answer's ``ETag``
+(:class:`Remembered`, bounded) and sends it back as ``If-None-Match``; GitHub
+answers 304 when nothing changed, which costs no rate limit. A sweep that
+runs every few minutes in one process (the service, a warm Lambda) spends
+its rate limit only on what changed.
 """
 
 from __future__ import annotations
 
 import calendar
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
@@ -58,11 +66,40 @@ class RateLimit:
         return 100.0 * self.remaining / self.limit
 
 
+class Remembered:
+    """The last answer to each GET, by its ETag: what a 304 stands for. Bounded (LRU)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[tuple, tuple[str, dict[str, str], Any]] = OrderedDict()
+
+    def get(self, key: tuple) -> tuple[str, dict[str, str], Any] | None:
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None:
+                self._answers.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, etag: str, headers: dict[str, str], data: Any) -> None:
+        with self._lock:
+            self._answers[key] = (etag, headers, data)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+
+
+REMEMBERED = Remembered()
+
+
 class SnapshotReader:
     """Reads one repository through one requester (its credentials and time budget)."""
 
-    def __init__(self, requester: Any, owner: str, name: str, rate: RateLimit) -> None:
+    def __init__(
+        self, requester: Any, owner: str, name: str, rate: RateLimit, scope: str = ""
+    ) -> None:
         self._requester = requester
+        self._scope = scope  # the API root the URLs are under (answers are remembered by URL)
         self.owner, self.name = owner, name
         self.rate = rate
         self._base = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
@@ -194,8 +231,16 @@ class SnapshotReader:
     # -- plumbing --------------------------------------------------------------------
 
     def _get(self, url: str, params: dict[str, Any] | None = None) -> tuple[dict[str, str], Any]:
-        headers, data = self._requester.request("GET", url, params=params)
+        """A conditional GET: a 304 (no data) stands for the answer remembered with its ETag."""
+        key = (self._scope, url, tuple(sorted((params or {}).items())))
+        known = REMEMBERED.get(key)
+        etag = known[0] if known else ""
+        headers, data = self._requester.request("GET", url, params=params, if_none_match=etag)
         self.rate.note(headers)
+        if known is not None and data is None:
+            return known[1], known[2]
+        if headers.get("etag"):
+            REMEMBERED.put(key, headers["etag"], headers, data)
         return headers, data
 
     def _pages(self, url: str, params: dict[str, Any]) -> Iterator[Any]:

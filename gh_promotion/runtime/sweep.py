@@ -164,7 +164,8 @@ def _sweep_repository(config: Config, target: Target, rate: Any) -> list[Result]
         requester = requester_for(
             config, target.installation_id, budget=config.reconcile.time_budget
         )
-        reader = SnapshotReader(requester, target.owner, target.name, rate)
+        scope = config.github.api_url
+        reader = SnapshotReader(requester, target.owner, target.name, rate, scope)
         repository = target.repository or reader.repository()
         repo = _repo(config, target, repository)
         branches, pulls = reader.branches(), reader.open_pulls()

@@ -127,3 +127,19 @@ def test_an_unknown_repository_is_refused_before_any_write(fleet):
             app_config(sim, app), [repos[0].full_name, "north/nothing"], dry_run=False
         )
     assert [r for r in sim.requests if r.method != "GET" and r.token_kind != "jwt"] == []
+
+
+def test_a_repeated_sweep_asks_conditionally_and_github_answers_304(fleet):
+    sim, app, repos = fleet
+    repo = repos[2]
+    repo.push("main", "waiting")
+    repo.open_pull_request("main", "staging")
+    config = app_config(sim, app)
+    sweep_repositories(config, [repo.full_name], dry_run=False)
+    sim.clear_requests()
+
+    again = sweep_repositories(config, [repo.full_name], dry_run=False)
+
+    reads = [r for r in sim.requests if r.path.startswith(f"/repos/{repo.full_name}/")]
+    assert reads and {r.status for r in reads} == {304}
+    assert by_step(again)[("main", "staging")].status is Status.PENDING
