@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from gh_promotion.config.errors import ConfigError
@@ -33,7 +34,7 @@ from gh_promotion.core.assess import (
     promotion_request,
     settled,
 )
-from gh_promotion.core.errors import GitHubUnavailable, NotFound
+from gh_promotion.core.errors import GitHubRefusal, GitHubUnavailable, NotFound
 from gh_promotion.core.intents import Repo
 from gh_promotion.core.path import custom_properties, is_true, promotion_path
 from gh_promotion.core.result import Result, Status, Write
@@ -73,10 +74,10 @@ def sweep_repositories(
         config = config._replace(promotion=config.promotion._replace(dry_run=True))
     from gh_promotion.gateway.snapshot import RateLimit
 
-    rates: dict[int | None, RateLimit] = {}
+    rates: dict[int | None, RateLimit] = defaultdict(RateLimit)
     results: list[Result] = []
-    for target in _targets(config, repositories or config.reconcile.repositories):
-        rate = rates.setdefault(target.installation_id, RateLimit())
+    for target in _targets(config, repositories or config.reconcile.repositories, rates):
+        rate = rates[target.installation_id]
         stop = _under_floor(config, rate)
         if stop:
             results.append(_result(target, Status.SKIPPED, stop))
@@ -88,7 +89,7 @@ def sweep_repositories(
 # -- which repositories ---------------------------------------------------------------
 
 
-def _targets(config: Config, named: Sequence[str]) -> list[Target]:
+def _targets(config: Config, named: Sequence[str], rates: Mapping[int | None, Any]) -> list[Target]:
     for full_name in named:
         if not REPOSITORY_NAME.match(full_name):
             raise ConfigError(f"reconcile: {full_name!r} is not a repository name (OWNER/REPO)")
@@ -99,7 +100,7 @@ def _targets(config: Config, named: Sequence[str]) -> list[Target]:
             " --repo OWNER/REPO or set reconcile.repositories (RECONCILE_REPOSITORIES)"
         )
     if not app_auth:
-        return [_named(config, name, None) for name in named]
+        return [_named(config, name, None, rates[None]) for name in named]
     from gh_promotion.gateway.installations import installations
 
     found = installations(config, config.reconcile.time_budget)
@@ -111,18 +112,20 @@ def _targets(config: Config, named: Sequence[str]) -> list[Target]:
         installation = by_owner.get(full_name.split("/")[0].lower())
         if installation is None:
             raise ConfigError(f"reconcile: the App is not installed on {full_name}'s owner")
-        targets.append(_named(config, full_name, installation))
+        targets.append(_named(config, full_name, installation, rates[installation]))
     return targets
 
 
-def _named(config: Config, full_name: str, installation_id: int | None) -> Target:
+def _named(config: Config, full_name: str, installation_id: int | None, rate: Any) -> Target:
     """A named repository, read now: unknown, it is refused before any write."""
     from gh_promotion.gateway.client import requester_for
+    from gh_promotion.gateway.snapshot import SnapshotReader
 
     owner, name = full_name.split("/")
     requester = requester_for(config, installation_id, budget=config.reconcile.time_budget)
+    reader = SnapshotReader(requester, owner, name, rate, config.github.api_url)
     try:
-        _, data = requester.request("GET", f"/repos/{owner}/{name}")
+        data = reader.repository()
     except NotFound:
         raise ConfigError(
             f"reconcile: unknown repository {full_name} (or not readable with these credentials)"
@@ -181,6 +184,9 @@ def _sweep_repository(config: Config, target: Target, rate: Any) -> list[Result]
         if getattr(failure, "until", None) is not None:
             rate.remaining = 0  # rate limited: the installation's other repositories wait
         results.append(_result(target, Status.FAILED, f"GitHub unavailable: {failure}"))
+    except GitHubRefusal as refusal:  # e.g. 403: the App may not read this repository
+        log.warning("reconcile %s: GitHub refused a read: %s", target.full_name, refusal)
+        results.append(_result(target, Status.FAILED, f"GitHub refused a read: {refusal}"))
     return results
 
 

@@ -97,10 +97,10 @@ def test_the_sweep_stops_under_the_rate_limit_floor(fleet):
 
     results = sweep_repositories(app_config(sim, app), names, dry_run=False)
 
-    stopped = [r for r in results if r.repository == names[1]]
-    assert [r.status for r in stopped] == [Status.SKIPPED]
-    assert "reconcile.rateLimitFloor" in stopped[0].reason
-    assert _per_repository(sim, repos[1]) == [("GET", f"/repos/{names[1]}")]  # named: resolved
+    assert [(r.repository, r.status) for r in results] == [(n, Status.SKIPPED) for n in names]
+    assert all("reconcile.rateLimitFloor" in r.reason for r in results)
+    for repo in repos[:2]:  # named repositories are resolved first, then nothing
+        assert _per_repository(sim, repo) == [("GET", f"/repos/{repo.full_name}")]
 
 
 def test_token_auth_without_a_list_is_a_configuration_error(fleet):
@@ -143,3 +143,23 @@ def test_a_repeated_sweep_asks_conditionally_and_github_answers_304(fleet):
     reads = [r for r in sim.requests if r.path.startswith(f"/repos/{repo.full_name}/")]
     assert reads and {r.status for r in reads} == {304}
     assert by_step(again)[("main", "staging")].status is Status.PENDING
+
+
+def test_a_repository_github_refuses_to_show_fails_alone(fleet):
+    sim, app, repos = fleet
+    refused, fine = repos[0], repos[1]
+    sim.inject_fault(
+        "GET",
+        f"/repos/{refused.full_name}/branches",
+        status=403,
+        body={"message": "Resource not accessible by integration"},
+    )
+    head = fine.push("main", "a push whose delivery was lost")
+
+    results = sweep_repositories(
+        app_config(sim, app), [refused.full_name, fine.full_name], dry_run=False
+    )
+
+    [failed] = [r for r in results if r.repository == refused.full_name]
+    assert failed.status is Status.FAILED and "Resource not accessible" in failed.reason
+    assert [p["head"]["sha"] for p in fine.pull_requests()] == [head]
