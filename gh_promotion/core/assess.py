@@ -234,7 +234,7 @@ def _with_request(facts: StepFacts, base: Step) -> Step:
     step = step._replace(signals=others, arrived_at=arrived_at, verdict=verdict)
     if counting:
         first = counting[0]
-        why = f"#{request.number}: {_describe(first)} on {_short(head)}"
+        why = f"#{request.number}: {signal_text(first)} on {_short(head)}"
         return step._replace(state="ready", counting=counting, why=why)
     return step._replace(why=_waiting_why(request, facts.source, known, verdict))
 
@@ -324,7 +324,8 @@ def _after(signal: Signal, moment: float | None, known: bool) -> bool:
     return signal.at is not None and signal.at > moment
 
 
-def _describe(signal: Signal) -> str:
+def signal_text(signal: Signal) -> str:
+    """The signal in words, as a result's reason names what said yes."""
     words = {
         "review": f"approved by {signal.name}",
         "check": f"check {signal.name} succeeded",
@@ -333,11 +334,6 @@ def _describe(signal: Signal) -> str:
         "deployment": f"deployment to {signal.name} succeeded",
     }
     return words.get(signal.kind, f"{signal.kind} {signal.name} succeeded")
-
-
-def signal_text(signal: Signal) -> str:
-    """The signal as the promotion's feedback names what said yes."""
-    return _describe(signal)
 
 
 def _short(sha: str | None) -> str:

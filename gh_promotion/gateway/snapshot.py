@@ -165,7 +165,7 @@ class SnapshotReader:
     def _check_runs(self, sha: str) -> Iterator[Signal]:
         url = f"{self._base}/commits/{sha}/check-runs"
         for page in self._pages(url, {"per_page": PER_PAGE}):
-            for run in page["check_runs"] if isinstance(page, dict) else page:
+            for run in page.get("check_runs", []):
                 app = run.get("app") or {}
                 kind = "workflow_run" if app.get("slug") == ACTIONS_APP_SLUG else "check"
                 yield Signal(
