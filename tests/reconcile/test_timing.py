@@ -23,11 +23,15 @@ def _promote_to_staging(github, repo, config=None):
 
 def test_one_success_does_not_carry_a_commit_past_the_first_stage(github):
     repo = github.new_repo()
-    head = _promote_to_staging(github, repo)
-    repo.complete_workflow_run(head, "success", name="build")  # still before canary's turn
+    head = repo.push("main", "feature")
+    repo.open_pull_request("main", "staging")
+    repo.set_status(head, "success", context="ci")
+    repo.complete_workflow_run(head, "success", name="build")  # both before staging's turn
+    github.sweep(repo)
+    assert repo.branch_sha("staging") == head
     canary = repo.branch_sha("canary")
 
-    results = by_step(github.sweep(repo))
+    results = by_step(github.sweep(repo))  # the same signals, older than the promotion
 
     assert repo.branch_sha("canary") == canary != head
     step = results[("staging", "canary")]
