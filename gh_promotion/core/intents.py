@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from gh_promotion.core.path import PromotionPath
+from gh_promotion.core.result import Status
 
 
 class Repo(NamedTuple):
@@ -47,6 +48,9 @@ class PromotionRequest(NamedTuple):
     draft: bool | None = None
     base_sha: str | None = None
     labels: tuple[str, ...] | None = None  # None: the payload does not say
+    # What gh-promotion last reported on this head for this step, when known (the
+    # sweep reads it): a gate that still holds is not reported again.
+    reported: Status | None = None
 
 
 class Skip(NamedTuple):

@@ -202,7 +202,10 @@ def fast_forward(
         return _outcome(Status.PROMOTED, reason, request)
     gate = gating.gates_on(repo, request, gateway, config).verdict  # docs/gates.md
     if gate.status is not None:
-        outcome = _report(gateway, config, repo, request, gate.status, gate.reason)
+        if gate.status in (Status.FROZEN, Status.HELD) and gate.status is request.reported:
+            outcome = _outcome(gate.status, gate.reason, request)  # the commit says so already
+        else:
+            outcome = _report(gateway, config, repo, request, gate.status, gate.reason)
         return outcome._replace(override=bool(gate.overridden))
     try:
         gateway.fast_forward(request.target, request.head_sha)
