@@ -248,6 +248,7 @@ def create_app(svc: Services) -> Flask:
     from gh_promotion.simulator import (
         routes_app,
         routes_control,
+        routes_hook,
         routes_pulls,
         routes_repos,
         routes_status,
@@ -261,7 +262,8 @@ def create_app(svc: Services) -> Flask:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
-    for module in (routes_app, routes_repos, routes_pulls, routes_status, routes_control):
+    routes = (routes_app, routes_hook, routes_repos, routes_pulls, routes_status, routes_control)
+    for module in routes:
         app.register_blueprint(module.blueprint)
     return app
 
