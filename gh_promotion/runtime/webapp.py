@@ -1,6 +1,7 @@
 """The Flask app both the service and Lambda HTTP serve.
 
-Two routes: POST on ``service.path`` (the webhook) and ``GET /healthz``.
+Two routes: POST on ``service.path`` (the webhook) and ``GET /healthz`` (which
+also reports the background reconcile, when the service runs one).
 Every answer is JSON, every request leaves one JSON access-log line, and no
 request, however malformed, gets a traceback or an HTML error page.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -35,8 +37,11 @@ def enable_access_log() -> None:
 HEALTH_PATH = "/healthz"
 
 
-def create_app(config: Config) -> Flask:
-    """The WSGI app for ``config``; raises ``StartupRefused`` when it has no webhook secret."""
+def create_app(config: Config, health: Callable[[], dict[str, Any]] | None = None) -> Flask:
+    """The WSGI app for ``config``; raises ``StartupRefused`` when it has no webhook secret.
+
+    ``health``, when given, adds its answer to ``/healthz`` as ``reconcile``.
+    """
     secret = webhook_secret(config)
     enable_access_log()
     limit = config.service.max_body_bytes
@@ -60,8 +65,11 @@ def create_app(config: Config) -> Flask:
         outcome = answer(delivery, config)
         return json_response(outcome.status, outcome.body)
 
-    def health() -> Response:
-        return json_response(200, {"status": "ok", "version": __version__})
+    def healthz() -> Response:
+        body: dict[str, Any] = {"status": "ok", "version": __version__}
+        if health is not None:
+            body["reconcile"] = health()
+        return json_response(200, body)
 
     app.add_url_rule(
         webhook_path(config),
@@ -70,7 +78,7 @@ def create_app(config: Config) -> Flask:
         methods=["POST"],
         provide_automatic_options=False,
     )
-    app.add_url_rule(HEALTH_PATH, "health", health, methods=["GET"])
+    app.add_url_rule(HEALTH_PATH, "health", healthz, methods=["GET"])
     _install_error_handlers(app)
     _install_access_log(app)
     return app
