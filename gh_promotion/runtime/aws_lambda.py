@@ -141,15 +141,14 @@ def handle_scheduled(config: Config) -> dict[str, Any]:
     not load the sweep.
     """
     from gh_promotion.config.errors import ConfigError
-    from gh_promotion.runtime.reconcile import run_reconcile
+    from gh_promotion.runtime.reconcile import log_report, run_reconcile
 
     try:
         report = run_reconcile(config)
     except ConfigError as exc:
         logger.error("refusing to reconcile: %s", exc)
         raise
-    log = logger.error if report.needs_person else logger.info
-    log(report.summary(), extra={"outcomes": report.outcomes})
+    log_report(report)
     return {"status": "reconciled", **report.to_dict()}
 
 

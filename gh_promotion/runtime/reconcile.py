@@ -24,6 +24,9 @@ from gh_promotion.config.model import Config
 from gh_promotion.core.result import Result
 
 logger = logging.getLogger(__name__)
+# One line per run is wanted at every verbosity, as a delivery's line is.
+run_log = logging.getLogger("gh_promotion.reconcile")
+run_log.setLevel(logging.INFO)
 
 TOKEN_SKIPS_REDELIVERY = (
     "redelivery skipped: it reads the App's webhook deliveries, which needs the App's JWT"
@@ -64,6 +67,12 @@ class ReconcileReport(NamedTuple):
             "notes": list(self.notes),
             "results": [result.to_dict() for result in self.results],
         }
+
+
+def log_report(report: ReconcileReport) -> None:
+    """The run's one line: its summary, at error level when an outcome needs a person."""
+    log = run_log.error if report.needs_person else run_log.info
+    log(report.summary(), extra={"outcomes": report.outcomes, "needs_person": report.needs_person})
 
 
 def run_reconcile(

@@ -118,8 +118,9 @@ def _run_reconcile(config: Config) -> Any:
 
 def _report_fields(report: Any) -> dict[str, Any]:
     """The last run's counts for ``/healthz``, and its one log line."""
-    log = logger.error if report.needs_person else logger.info
-    log(report.summary(), extra={"outcomes": report.outcomes})
+    from gh_promotion.runtime.reconcile import log_report
+
+    log_report(report)
     return {
         "outcomes": report.outcomes,
         "needs_person": report.needs_person,
