@@ -9,11 +9,16 @@ and paginated by a cursor: the next page is the ``Link`` header's
 
 Each request, with its retries and waits, may take ``budget`` seconds
 (``reconcile.timeBudget``). Data is returned as GitHub sent it: the core reads it.
+
+One JWT serves a minute of requests: signing one costs ~45 ms (PyGithub loads
+the key each time), which would make a run of 500 requests spend 20 s signing.
+GitHub accepts a JWT for up to 10 minutes; PyGithub's last 5.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +32,7 @@ from gh_promotion.gateway.requester import Unauthorized, send
 
 DELIVERIES = "/app/hook/deliveries"
 MOST_PER_PAGE = 100
+JWT_REUSE_SECONDS = 60.0
 _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 
 
@@ -41,6 +47,7 @@ class AppDeliveries:
         self._http = Http(github.api_url)
         self._hold = Hold("the App")
         self._budget = budget
+        self._jwt, self._signed_at = "", 0.0
 
     def pages(self, per_page: int = MOST_PER_PAGE) -> Iterator[list[Any]]:
         """Each page of the log, newest attempt first; stop iterating to stop reading."""
@@ -63,6 +70,11 @@ class AppDeliveries:
     def close(self) -> None:
         self._http.close()
 
+    def _app_jwt(self) -> str:
+        if not self._jwt or time.monotonic() - self._signed_at > JWT_REUSE_SECONDS:
+            self._jwt, self._signed_at = self._signer.token, time.monotonic()
+        return self._jwt
+
     def _send(self, verb: str, url: str, params: dict[str, Any] | None = None) -> Response:
         try:
             return send(
@@ -71,7 +83,7 @@ class AppDeliveries:
                 Budget(self._budget),
                 verb,
                 url,
-                f"Bearer {self._signer.token}",
+                f"Bearer {self._app_jwt()}",
                 params=params,
             )
         except Unauthorized as refused:
