@@ -18,7 +18,7 @@ import queue
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.client import HTTPConnection, HTTPSConnection
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -161,28 +161,8 @@ class WebhookSender:
             return sent
         started = time.time()
         answer = self._post(url, body, headers)
-        self.hook_log.add(
-            new_attempt(
-                guid=delivery_id,
-                delivered_at=started,
-                redelivery=item.redelivery,
-                duration=time.time() - started,
-                status_code=answer.status,
-                status=status_words(answer.status, answer.failure),
-                event=event,
-                action=payload.get("action") if isinstance(payload.get("action"), str) else None,
-                installation_id=_id_of(payload, "installation"),
-                repository_id=_id_of(payload, "repository"),
-                url=url,
-                request_headers=dict(headers),
-                request_payload=payload,
-                response_headers=answer.headers,
-                response_body=answer.body,
-            )
-        )
-        return SentDelivery(
-            event, delivery_id, payload, answer.status or None, body, headers, item.redelivery
-        )
+        self.hook_log.add(_attempt(item, sent, url, started, answer))
+        return replace(sent, status=answer.status or None)
 
     def _post(self, url: str, body: bytes, headers: dict[str, str]) -> _Answer:
         """POST with http.client, which keeps header names exactly as GitHub spells them."""
@@ -203,6 +183,30 @@ class WebhookSender:
             return _Answer(0, {}, "", "failed to connect")
         finally:
             connection.close()
+
+
+def _attempt(
+    item: _Queued, sent: SentDelivery, url: str, started: float, answer: _Answer
+) -> HookDelivery:
+    """The delivery log's entry for one POST to the webhook URL."""
+    action = item.payload.get("action")
+    return new_attempt(
+        guid=sent.delivery_id,
+        delivered_at=started,
+        redelivery=item.redelivery,
+        duration=time.time() - started,
+        status_code=answer.status,
+        status=status_words(answer.status, answer.failure),
+        event=item.event,
+        action=action if isinstance(action, str) else None,
+        installation_id=_id_of(item.payload, "installation"),
+        repository_id=_id_of(item.payload, "repository"),
+        url=url,
+        request_headers=dict(sent.headers or {}),
+        request_payload=item.payload,
+        response_headers=answer.headers,
+        response_body=answer.body,
+    )
 
 
 def _id_of(payload: dict[str, Any], key: str) -> int | None:
