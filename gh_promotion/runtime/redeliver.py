@@ -77,7 +77,7 @@ def redeliver_failed(
             if result is not None:
                 results.append(result)
     except PromotionError as error:  # GitHub unavailable, the JWT refused, a rate limit
-        done = f" after {len(results)} redelivered" if results else ""
+        done = f" (stopped after {len(results)})" if results else ""
         reason = f"cannot redeliver the App's failed deliveries{done}: {error.message}"
         logger.error(reason)
         results.append(Result(Status.FAILED, reason, dry_run=dry_run))
@@ -123,7 +123,8 @@ def _redeliver_one(
             refusal = refused.message
     tries = attempts_of(attempt.guid, attempts)
     result = redelivery_result(attempt, subject, tries=tries, dry_run=dry_run, refusal=refusal)
-    logger.info(result.reason, extra={"delivery_id": attempt.guid, "repository": result.repository})
+    log = logger.info if result.ok else logger.warning
+    log(result.reason, extra={"delivery_id": attempt.guid, "repository": result.repository})
     return result
 
 
