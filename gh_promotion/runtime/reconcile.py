@@ -103,7 +103,7 @@ def run_reconcile(
     wanted = config.reconcile.redeliver if redeliver is None else redeliver
     if wanted and token_auth:
         notes.append(TOKEN_SKIPS_REDELIVERY)
-        logger.info(TOKEN_SKIPS_REDELIVERY)
+        run_log.info(TOKEN_SKIPS_REDELIVERY)
     elif wanted:
         named = tuple(repositories) or config.reconcile.repositories
         results += redeliver_failed(config, named, dry_run=dry_run)

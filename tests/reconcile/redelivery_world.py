@@ -81,6 +81,7 @@ def nobody_listening() -> str:
 def unanswered_pushes(sim: Simulator, count: int, repo: SimRepository | None = None) -> list[str]:
     """``count`` pushes to main that nobody answers; their GUIDs, oldest first."""
     repo = repo or new_repo(sim)
+    sim.wait_for_webhooks(timeout=30)  # what was sent before goes where it was sent
     sim.set_webhook(nobody_listening(), SECRET)
     for number in range(count):
         repo.push("main", message=f"change {number}")

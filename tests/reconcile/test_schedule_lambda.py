@@ -97,7 +97,7 @@ def test_lambda_event_runs_a_scheduled_reconcile_and_prints_its_summary(
     assert done.returncode == 0, done.stderr
     summary: dict[str, Any] = json.loads(done.stdout)  # stdout: the summary alone
     assert (summary["status"], summary["needs_person"]) == ("reconciled", False)
-    assert summary["outcomes"]["redelivered"] == 1
+    assert summary["outcomes"]["redelivered"] == 1, summary["results"]
     redelivered = [r for r in summary["results"] if r["status"] == "redelivered"]
     assert [(r["delivery_id"], r["repository"]) for r in redelivered] == [(lost, repo.full_name)]
     swept = [r for r in summary["results"] if r["status"] != "redelivered"]
