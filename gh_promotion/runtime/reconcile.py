@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 run_log = logging.getLogger("gh_promotion.reconcile")
 run_log.setLevel(logging.INFO)
 
+REDELIVER_NEEDS_APP = (
+    "--redeliver: redelivery reads the App's webhook deliveries, which needs the App's JWT"
+    " (github.authMode app or ssm); with a token, reconcile without --redeliver"
+)
 TOKEN_SKIPS_REDELIVERY = (
     "redelivery skipped: it reads the App's webhook deliveries, which needs the App's JWT"
     " (github.authMode app or ssm), not a token"
@@ -95,7 +99,7 @@ def run_reconcile(
 
     token_auth = config.github.auth_mode == "token"
     if redeliver and token_auth:
-        raise ConfigError(f"--redeliver: {TOKEN_SKIPS_REDELIVERY.removeprefix('redelivery ')}")
+        raise ConfigError(REDELIVER_NEEDS_APP)
     dry_run = dry_run or config.promotion.dry_run
     started = time.time()
     results = list(sweep_repositories(config, repositories, dry_run=dry_run))

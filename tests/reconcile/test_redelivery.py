@@ -4,12 +4,16 @@ redelivers what ``redeliver_failed`` asks it to — to the service again."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from gh_promotion.config.errors import ConfigError
 from gh_promotion.core.result import Status
 from gh_promotion.gateway.requester import RETRIES
-from gh_promotion.runtime.reconcile import run_reconcile
+from gh_promotion.runtime.reconcile import REDELIVER_NEEDS_APP, run_reconcile
 from gh_promotion.runtime.redeliver import redeliver_failed
 from gh_promotion.simulator import SimApp, Simulator
 from testkit.deliveries import SECRET
@@ -24,6 +28,7 @@ from tests.reconcile.redelivery_world import (
     sim,
     unanswered_pushes,
 )
+from tests.runtime.helpers import clean_env
 
 __all__ = ["app", "clean_simulator", "service", "sim"]  # fixtures
 
@@ -203,10 +208,24 @@ def test_token_auth_reads_no_delivery_log(sim: Simulator, app: SimApp) -> None:
 
 
 def test_asking_for_redelivery_with_token_auth_is_a_configuration_error(
-    sim: Simulator, app: SimApp
+    sim: Simulator, app: SimApp, tmp_path: Path
 ) -> None:
     config = config_for(sim, app)
     config = config._replace(github=config.github._replace(auth_mode="token"))
     with pytest.raises(ConfigError, match=r"--redeliver: .*needs the App's JWT"):
         run_reconcile(config, ("octo/anything",), redeliver=True)
     assert sim.requests == []  # refused before anything was swept
+
+    token = sim.create_personal_token("octocat")
+    command = ["reconcile", "-A", "token", "--repo", "octo/anything", "--redeliver"]
+    done = subprocess.run(
+        [sys.executable, "-m", "gh_promotion", *command],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(GITHUB_TOKEN=token, GITHUB_API_URL=sim.api_url),
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines() == [f"gh-promotion: error: {REDELIVER_NEEDS_APP}"]
+    assert sim.requests == []
