@@ -17,6 +17,7 @@ class Status(str, enum.Enum):
     PONG = "pong"  # answer to GitHub's ping
     FROZEN = "frozen"  # a freeze window or the stopped line keeps the target where it is
     HELD = "held"  # an open hold issue (after a rollback) keeps the target where it is
+    REDELIVERED = "redelivered"  # a reconcile run asked GitHub to send a failed delivery again
 
 
 # Outcomes a person must look at: exit status 1 for a local invoke.

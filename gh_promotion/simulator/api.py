@@ -277,6 +277,7 @@ def create_app(svc: Services) -> Flask:
     from gh_promotion.simulator import (
         routes_app,
         routes_control,
+        routes_hook,
         routes_issues,
         routes_pulls,
         routes_reads,
@@ -292,16 +293,8 @@ def create_app(svc: Services) -> Flask:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
-    modules = (
-        routes_app,
-        routes_repos,
-        routes_pulls,
-        routes_status,
-        routes_reads,
-        routes_issues,
-        routes_control,
-    )
-    for module in modules:
+    modules = (routes_app, routes_hook, routes_repos, routes_pulls, routes_status, routes_reads)
+    for module in (*modules, routes_issues, routes_control):
         app.register_blueprint(module.blueprint)
     return app
 
