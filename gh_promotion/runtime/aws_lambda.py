@@ -23,7 +23,8 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from gh_promotion.config.model import Config
@@ -80,7 +81,8 @@ def event_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     except StartupRefused as exc:
         logger.error("refusing to serve: %s", exc.detail)
         raise
-    outcome = handle_eventbridge(event, config)
+    with _metered(config):
+        outcome = handle_eventbridge(event, config)
     if outcome.status >= 500:
         raise DeliveryNotHandled(outcome.body.get("error", "delivery not handled"))
     return outcome.body
@@ -107,7 +109,32 @@ def http_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     except StartupRefused as exc:
         logger.error("refusing to serve HTTP: %s", exc.detail)
         return _http_error(500, f"refusing to serve: {exc}")
-    return adapter(event, context)
+    with _metered(config):
+        return adapter(event, context)
+
+
+@contextmanager
+def _metered(config: Config) -> Iterator[None]:
+    """Collect the invocation's metrics and write them as one CloudWatch EMF line.
+
+    On stdout inside Lambda (CloudWatch Logs reads it), on stderr elsewhere: a
+    local invoke keeps stdout for its result, to pipe to jq (docs/metrics.md).
+    """
+    if not config.metrics.enabled:
+        yield
+        return
+    from gh_promotion.metrics import record
+    from gh_promotion.metrics.emf import EmfCollector
+
+    metrics = config.metrics
+    collector = EmfCollector(metrics.namespace, per_repository=metrics.per_repository)
+    previous = record.install(collector)
+    try:
+        yield
+    finally:
+        record.install(previous)
+        in_lambda = bool(os.environ.get("AWS_LAMBDA_RUNTIME_API"))
+        collector.write(sys.stdout if in_lambda else sys.stderr)
 
 
 def handle_eventbridge(event: LambdaEvent, config: Config) -> Answer:

@@ -48,9 +48,11 @@ def serve(config: Config, origins: Mapping[str, str] | None = None) -> int:
     log_startup_warnings(config)
     try:
         check_credentials(config, origins)
+        from gh_promotion.runtime.metrics_http import serve_metrics
         from gh_promotion.runtime.webapp import create_app, webhook_path
 
         app = create_app(config)
+        serve_metrics(app, config)
         server = build_server(app, config)
     except StartupRefused as exc:
         print(f"gh-promotion: refusing to start: {exc.detail}", file=sys.stderr)

@@ -1,6 +1,7 @@
 """The Flask app both the service and Lambda HTTP serve.
 
-Two routes: POST on ``service.path`` (the webhook) and ``GET /healthz``.
+Two routes: POST on ``service.path`` (the webhook) and ``GET /healthz``; the
+service adds ``GET /metrics`` (:mod:`gh_promotion.runtime.metrics_http`).
 Every answer is JSON, every request leaves one JSON access-log line, and no
 request, however malformed, gets a traceback or an HTML error page.
 """
@@ -19,6 +20,7 @@ from gh_promotion import __version__
 from gh_promotion.config.model import Config
 from gh_promotion.intake import IntakeError, read_delivery
 from gh_promotion.intake.body_size import check_body_size, too_large
+from gh_promotion.metrics.deliveries import record_refusal
 from gh_promotion.runtime.dispatch import answer, error_body
 from gh_promotion.runtime.startup import webhook_secret
 
@@ -55,6 +57,8 @@ def create_app(config: Config) -> Flask:
             )
         except IntakeError as refusal:
             g.refusal = refusal.message  # the access line says why
+            event = request.headers.get("X-GitHub-Event", "")
+            record_refusal(event, refusal.status, time.perf_counter() - g.started)
             return json_response(refusal.status, error_body(refusal.message))
         g.delivery_id, g.event = delivery.delivery_id, delivery.event
         outcome = answer(delivery, config)
