@@ -81,8 +81,7 @@ def event_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     except StartupRefused as exc:
         logger.error("refusing to serve: %s", exc.detail)
         raise
-    with _metered(config):
-        outcome = handle_eventbridge(event, config)
+    outcome = handle_eventbridge(event, config)
     if outcome.status >= 500:
         raise DeliveryNotHandled(outcome.body.get("error", "delivery not handled"))
     return outcome.body
@@ -141,11 +140,12 @@ def handle_eventbridge(event: LambdaEvent, config: Config) -> Answer:
     """The status and body to answer one EventBridge event with."""
     from gh_promotion.runtime.dispatch import Answer, answer, error_body
 
-    try:
-        delivery = delivery_from_eventbridge(event)
-    except IntakeError as exc:
-        return Answer(exc.status, error_body(exc.message))
-    return answer(delivery, config)
+    with _metered(config):
+        try:
+            delivery = delivery_from_eventbridge(event)
+        except IntakeError as exc:
+            return Answer(exc.status, error_body(exc.message))
+        return answer(delivery, config)
 
 
 def is_http_event(event: Any) -> bool:

@@ -7,7 +7,6 @@ delivery's log line counted — not against numbers written down here.
 
 from __future__ import annotations
 
-import json
 import socket
 from collections import Counter
 from collections.abc import Iterator
