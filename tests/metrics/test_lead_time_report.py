@@ -148,3 +148,33 @@ def sim_installation(sim: Simulator, repo: SimRepository) -> int:
     return next(
         d.payload["installation"]["id"] for d in sim.deliveries if "installation" in d.payload
     )
+
+
+def test_pages_are_followed_and_capped(
+    sim: Simulator,
+    app: SimApp,
+    promoted: SimRepository,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """One pull request a page: every page is read, up to the cap, which the report says."""
+    from gh_promotion.gateway.client import forget_clients
+    from gh_promotion.runtime import lead_time
+    from tests.runtime.helpers import config_from_env
+
+    env = app_env(sim.api_url, app)
+    config = config_from_env(**{k: v for k, v in env.items() if k.startswith("GITHUB_")})
+    monkeypatch.setattr(lead_time, "PER_PAGE", 1)
+    try:
+        assert lead_time.report_lead_time(config, promoted.full_name, "1d", True) == 0
+        whole = json.loads(capsys.readouterr().out)
+        assert (whole["promotions"], whole["truncated"]) == (4, False)
+        assert whole["github_requests"] == 2 + 4  # installation, token, a page per request
+
+        monkeypatch.setattr(lead_time, "MOST_PAGES", 2)
+        assert lead_time.report_lead_time(config, promoted.full_name, "1d", True) == 0
+        capped = json.loads(capsys.readouterr().out)
+        assert (capped["promotions"], capped["truncated"]) == (2, True)
+        assert capped["github_requests"] == 1 + 2  # the token is cached in the process now
+    finally:
+        forget_clients()
