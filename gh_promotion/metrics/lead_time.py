@@ -84,7 +84,7 @@ def promotions_from(pulls: Iterable[Mapping[str, Any]], since: float) -> list[Pr
     found = []
     for pull in pulls:
         match = TITLE.match(str(pull.get("title") or ""))
-        merged = _time(pull.get("merged_at"))
+        merged = parse_time(pull.get("merged_at"))
         if not match or merged is None or merged < since:
             continue
         if not str(pull.get("body") or "").rstrip().endswith(SIGNATURE):
@@ -92,7 +92,7 @@ def promotions_from(pulls: Iterable[Mapping[str, Any]], since: float) -> list[Pr
         head, base = pull.get("head") or {}, pull.get("base") or {}
         if (head.get("ref"), base.get("ref")) != match.groups():
             continue
-        created = _time(pull.get("created_at"))
+        created = parse_time(pull.get("created_at"))
         if created is not None:
             found.append(Promotion(*match.groups(), str(head.get("sha")), created, merged))
     return found
@@ -176,7 +176,8 @@ def parse_since(text: str) -> float:
     return int(match.group(1)) * unit
 
 
-def _time(value: Any) -> float | None:
+def parse_time(value: Any) -> float | None:
+    """GitHub's ISO 8601 time as Unix seconds; None when it is not one."""
     if not isinstance(value, str) or not value:
         return None
     try:

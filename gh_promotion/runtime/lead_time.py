@@ -39,6 +39,7 @@ def report_lead_time(config: Config, repository: str, since_text: str, as_json: 
         window = parse_since(since_text)
     except ValueError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
+    from gh_promotion.core.errors import GitHubRefusal
     from gh_promotion.errors import PromotionError
 
     since = time.time() - window
@@ -46,9 +47,8 @@ def report_lead_time(config: Config, repository: str, since_text: str, as_json: 
         pulls, requests, truncated = closed_pulls(config, repository, since)
     except PromotionError as exc:
         return _fail(exc.answer(), EXIT_BAD_INPUT if exc.status < 500 else EXIT_FAILED)
-    except Exception as exc:  # a GitHub refusal (not found, forbidden): one line, no traceback
-        message = getattr(exc, "message", "") or type(exc).__name__
-        return _fail(f"GitHub refused reading {repository}'s pull requests: {message}")
+    except GitHubRefusal as refusal:  # not found, no access: one line, no traceback
+        return _fail(f"GitHub refused reading {repository}'s pull requests: {refusal.message}")
     promotions = promotions_from(pulls, since)
     stages = lead_times(promotions)
     order = path_order(promotions)
@@ -84,7 +84,7 @@ def closed_pulls(
 
 def _read(config: Config, repository: str, since: float) -> tuple[list[dict[str, Any]], bool]:
     from gh_promotion.gateway.client import requester_for
-    from gh_promotion.metrics.lead_time import _time
+    from gh_promotion.metrics.lead_time import parse_time
 
     owner, name = repository.split("/")
     installation = _installation(config, owner, name)
@@ -101,7 +101,7 @@ def _read(config: Config, repository: str, since: float) -> tuple[list[dict[str,
         assert url is not None
         headers, page = requester.request("GET", url, params=params)
         pulls.extend(page)
-        oldest = _time(page[-1].get("updated_at")) if page else None
+        oldest = parse_time(page[-1].get("updated_at")) if page else None
         url, params = _next(headers), None
         if url is None or oldest is None or oldest < since:
             return pulls, False

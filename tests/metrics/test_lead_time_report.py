@@ -178,3 +178,13 @@ def test_pages_are_followed_and_capped(
         assert capped["github_requests"] == 1 + 2  # the token is cached in the process now
     finally:
         forget_clients()
+
+
+def test_a_repository_github_does_not_know_exits_1_with_one_line(
+    sim: Simulator, app: SimApp, tmp_path: Path
+) -> None:
+    done = report(sim, app, tmp_path, "octo/no-such-repository")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("gh-promotion: GitHub refused reading octo/no-such-repository")
