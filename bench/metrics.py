@@ -1,4 +1,4 @@
-"""8. What metrics cost on the webhook path: skipped deliveries with metrics on and off.
+"""9. What metrics cost on the webhook path: skipped deliveries with metrics on and off.
 
 Two `gh-promotion service` processes, identical but for ``METRICS_ENABLED``,
 take the same skipped-delivery load (section 3 (a)) in turns — off, on, off,

@@ -135,9 +135,9 @@ def _installation(config: Config, owner: str, name: str) -> int | None:
 
 
 def _next(headers: dict[str, Any]) -> str | None:
-    from gh_promotion.gateway.github import _link
+    from gh_promotion.gateway.github import link
 
-    return _link(headers, "next")
+    return link(headers, "next")
 
 
 def _fail(message: str, status: int = EXIT_FAILED) -> int:

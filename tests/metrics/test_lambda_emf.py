@@ -137,3 +137,29 @@ def test_inside_lambda_the_emf_line_goes_to_stdout(tmp_path: Path) -> None:
     assert metrics_of(document)["Deliveries"][0] == 1
     assert (document["event"], document["status"]) == ("ping", "pong")
     assert emf_lines(stderr) == []
+
+
+def test_a_scheduled_reconcile_writes_its_run_as_emf(
+    sim: Simulator, app: SimApp, tmp_path: Path
+) -> None:
+    from tests.reconcile.test_schedule_lambda import SCHEDULED
+
+    repo = new_repository(sim)
+    done = subprocess.run(
+        [sys.executable, "-m", "gh_promotion", "lambda", "event"],
+        input=json.dumps(SCHEDULED),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=app_env(
+            sim.api_url, app, METRICS_NAMESPACE=NAMESPACE, RECONCILE_REPOSITORIES=repo.full_name
+        ),
+        timeout=120,
+    )
+    summary = json.loads(done.stdout)  # stdout: the summary alone
+    assert summary["status"] == "reconciled", done.stderr
+    (document,) = emf_lines(done.stderr)
+    metrics = metrics_of(document)
+    assert metrics["ReconcileRuns"][0] == 1
+    assert metrics["ReconcileOutcomes"][0] == len(summary["results"])
+    assert metrics["GitHubRequests"][0] > 0

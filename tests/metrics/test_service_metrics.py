@@ -20,7 +20,7 @@ from tests.metrics.scrape import scrape, status_of, values
 from tests.runtime.conftest import new_repository
 from tests.runtime.helpers import ServiceProcess, app_env, http
 
-RATE_LIMIT = 5000  # the simulator's hourly budget; a secondary limit leaves 13 used
+REMAINING = 1234  # what the simulator's answers say is left of the rate limit
 PREFIX = "gh_promotion_"
 
 
@@ -28,6 +28,7 @@ PREFIX = "gh_promotion_"
 def clean_simulator(sim: Simulator) -> Iterator[None]:
     sim.clear_deliveries()
     yield
+    sim.set_rate_limit_remaining(4999)  # the simulator's default
     sim.set_webhook(None)
     sim.clear_faults()
     sim.wait_for_webhooks(timeout=30)
@@ -57,6 +58,7 @@ def test_metrics_count_what_the_deliveries_did(sim: Simulator, app: SimApp, tmp_
     service = start(sim, app, tmp_path)
     try:
         sim.set_webhook(service.base_url, SECRET)
+        sim.set_rate_limit_remaining(REMAINING)
         repo = new_repository(sim)
         repo.push("main", "feature: metrics")
         sim.wait_for_webhooks(timeout=30)
@@ -121,7 +123,7 @@ def test_metrics_count_what_the_deliveries_did(sim: Simulator, app: SimApp, tmp_
         if n == PREFIX + "github_rate_limit_remaining"
     ]
     assert remaining[0]["installation"].isdigit()
-    assert remaining[1] == RATE_LIMIT - 13
+    assert remaining[1] == REMAINING
     # Repositories are no label unless metrics.perRepository is on.
     assert not any(text_repo in str(labels) for (_, labels) in samples)
 
@@ -180,3 +182,33 @@ def test_metrics_off_records_nothing_and_serves_no_route(
     finally:
         service.stop()
         service.kill()
+
+
+def test_the_background_sweep_is_in_the_metrics(
+    sim: Simulator, app: SimApp, tmp_path: Path
+) -> None:
+    """service.reconcileInterval runs run_reconcile, which records each run."""
+    import time
+
+    repo = new_repository(sim)
+    repo.push("main", "pushed while no webhook was configured")  # the sweep opens its request
+    service = start(sim, app, tmp_path, SERVICE_RECONCILE_INTERVAL="1s")
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            health = http("GET", service.root + "/healthz")[1]["reconcile"]
+            if health["runs"] >= 1 and not health["running"]:
+                break
+            assert time.monotonic() < deadline, health
+            time.sleep(0.1)
+        samples = scrape(service.root + "/metrics")
+        after = http("GET", service.root + "/healthz")[1]["reconcile"]
+    finally:
+        service.stop()
+        service.kill()
+    (runs,) = values(samples, PREFIX + "reconcile_runs_total")
+    assert health["runs"] <= runs <= after["runs"]
+    (finished,) = values(samples, PREFIX + "reconcile_last_run_timestamp_seconds")
+    assert time.time() - 60 < finished <= time.time()
+    assert values(samples, PREFIX + "reconcile_outcomes_total", status="pending")
+    assert [p["base"]["ref"] for p in repo.pull_requests()] == ["staging"]
