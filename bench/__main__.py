@@ -22,6 +22,7 @@ from bench import (
     hostile,
     latency,
     memory,
+    metrics,
     overhead,
     requests,
     sweep,
@@ -34,7 +35,7 @@ from bench.serving import bare_flask, service
 from bench.world import GitHub
 
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "benchmarks.md"
-SECTIONS = (1, 2, 3, 4, 5, 6, 7, 8)
+SECTIONS = (1, 2, 3, 4, 5, 6, 7, 8, 9)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -128,6 +129,9 @@ def run(quick: bool, only: set[int]) -> list[tuple[int, Section]]:
     if 8 in only:
         step(8, "the reconcile sweep")
         found[8] = sweep.run(quick)
+    if 9 in only:
+        step(9, "skipped deliveries with metrics on and off")
+        found[9] = metrics.run(quick)
     return [(n, found[n]) for n in SECTIONS if n in only and n in found]
 
 

@@ -341,6 +341,44 @@ def reconcile_command(
     return run(config, repos, as_json=as_json, redeliver=redeliver, origins=origins)
 
 
+@cli.group("report", context_settings=CONTEXT)
+def report_group() -> None:
+    """Reports read from GitHub."""
+
+
+@report_group.command("lead-time", context_settings=CONTEXT)
+@with_options("root")
+@click.argument("repository", metavar="OWNER/REPO")
+@click.option(
+    "--since",
+    default="30d",
+    show_default=True,
+    help="How far back to read merged promotions: m, h, d or w (e.g. 30d, 12h)",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object")
+@click.pass_context
+def report_lead_time(
+    ctx: click.Context, repository: str, since: str, as_json: bool, **_: Any
+) -> int:
+    """Per stage, the median and p90 time commits took to reach it from the first stage.
+
+    Read from the promotion requests gh-promotion opened and their merge times
+    (closed pull requests, newest first, back to --since). The report goes to
+    stdout; logs to stderr.
+    """
+    from gh_promotion.runtime.lead_time import report_lead_time as run
+
+    config, origins = resolve(ctx)
+    start_logging(config, to_stderr=True)
+    from gh_promotion.runtime.startup import StartupRefused, check_credentials
+
+    try:
+        check_credentials(config, origins)
+    except StartupRefused as exc:
+        _fail(f"refusing to start: {exc.detail}")
+    return run(config, repository, since, as_json)
+
+
 @cli.command("demo", context_settings=CONTEXT)
 @click.option(
     "--keep",

@@ -164,6 +164,7 @@ class ServiceConfig(NamedTuple):
     request_deadline: float = 10.0  # seconds from a request's first byte to its last
     max_body_bytes: int = GITHUB_MAX_PAYLOAD_BYTES
     reconcile_interval: float = 0.0  # seconds between background sweeps; 0: never
+    metrics_port: int = 0  # a port of its own for GET /metrics; 0: the service's port
 
 
 class ReconcileConfig(NamedTuple):
@@ -174,6 +175,14 @@ class ReconcileConfig(NamedTuple):
     redeliver_window: float = 24 * 3600.0  # seconds back in the App's delivery log (GitHub: 3d)
     rate_limit_floor: int = 10  # percent of the rate limit left under which the sweep stops early
     time_budget: float = 60.0  # the most one GitHub wait (rate limit, retries) may take in a sweep
+
+
+class MetricsConfig(NamedTuple):
+    """The service's /metrics and the Lambda's CloudWatch EMF lines (docs/metrics.md)."""
+
+    enabled: bool = True
+    namespace: str = "gh-promotion"  # the CloudWatch namespace of the Lambda's EMF lines
+    per_repository: bool = False  # a repository label on delivery and promotion metrics
 
 
 class LambdaConfig(NamedTuple):
@@ -187,3 +196,4 @@ class Config(NamedTuple):
     service: ServiceConfig = ServiceConfig()
     lambda_: LambdaConfig = LambdaConfig()
     reconcile: ReconcileConfig = ReconcileConfig()
+    metrics: MetricsConfig = MetricsConfig()

@@ -430,6 +430,16 @@ OPTIONS: tuple[Option, ...] = (
         env="SERVICE_RECONCILE_INTERVAL",
         scope="service",
     ),
+    Option(
+        "service.metrics_port",
+        "int",
+        "A port of its own for GET /metrics (Prometheus), on service.addr; 0: the service's port",
+        flag="metrics-port",
+        env="METRICS_PORT",
+        scope="service",
+        minimum=0,
+        maximum=65535,
+    ),
     # lambda
     Option(
         "lambda.payload_type",
@@ -473,6 +483,25 @@ OPTIONS: tuple[Option, ...] = (
         "duration",
         "The most one GitHub wait (rate limit, retries) may take during a sweep",
         env="RECONCILE_TIME_BUDGET",
+    ),
+    # metrics
+    Option(
+        "metrics.enabled",
+        "bool",
+        "Record metrics: GET /metrics in the service, a CloudWatch EMF line per Lambda invocation",
+        env="METRICS_ENABLED",
+    ),
+    Option(
+        "metrics.namespace",
+        "str",
+        "The CloudWatch namespace of the Lambda's embedded-metric-format lines",
+        env="METRICS_NAMESPACE",
+    ),
+    Option(
+        "metrics.per_repository",
+        "bool",
+        "Add a repository label to delivery and promotion metrics (one series per repository)",
+        env="METRICS_PER_REPOSITORY",
     ),
 )
 

@@ -102,6 +102,7 @@ class Comparison(NamedTuple):
     status: str  # "ahead", "behind", "identical" or "diverged"
     ahead_by: int
     behind_by: int
+    merge_base: str = ""  # the common ancestor's sha: head's own sha when head is behind
 
 
 # How a repository reports each write it makes (or, in a dry run, plans or is

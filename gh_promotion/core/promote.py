@@ -17,9 +17,9 @@ outcome on the commit. The request budget of each path is visible here:
   the repository opens drafts);
 - fast-forward by sha (status, deployment_status): one list of open pull
   requests, then the update — 2;
-- rollback: two compares (the rollback branch still points at the pushed
-  commit; the commit is behind the last stage), then one forced update per stage
-  (plus the hold issue, with ``promotion.rollback.hold``).
+- rollback: one compare of the last stage with the rollback branch (behind, and
+  still at the pushed commit), then one forced update per stage (plus the hold
+  issue, with ``promotion.rollback.hold``).
 
 A fast-forward first passes the gates of docs/gates.md (:mod:`gating` says
 what each reads: nothing for freezes, one read each for a hold or a soak, and
@@ -271,16 +271,17 @@ def rollback(intent: Rollback, gateway: Repository, config: Config) -> Outcome:
     last, sha = intent.stages[0], intent.sha
     request = PromotionRequest(0, intent.rollback_branch, last, sha)
     try:
-        if gateway.compare(intent.rollback_branch, sha).status != "identical":
-            reason = (
-                f"{intent.rollback_branch} no longer points at {sha[:7]}: this push is stale"
-                " (a redelivery?); nothing rolled back"
-            )
-            return _outcome(Status.SKIPPED, reason, request)
-        comparison = gateway.compare(last, sha)
+        # The branch, not the pushed sha: the answer is about where it points now.
+        comparison = gateway.compare(last, intent.rollback_branch)
     except GitHubRefusal as refusal:
         reason = f"cannot compare {intent.rollback_branch} with {last}: {refusal.message}"
         return _report(gateway, config, intent.repo, request, Status.REJECTED, reason)
+    if comparison.status in ("behind", "identical") and comparison.merge_base != sha:
+        reason = (
+            f"{intent.rollback_branch} no longer points at {sha[:7]}: this push is stale"
+            " (a redelivery?); nothing rolled back"
+        )
+        return _outcome(Status.SKIPPED, reason, request)
     if comparison.status == "identical":
         return _outcome(Status.SKIPPED, f"{last} is already at {sha[:7]}", request)
     if comparison.status != "behind":

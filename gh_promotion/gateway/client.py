@@ -71,7 +71,7 @@ def _new_connection(github: GitHubConfig, installation_id: int | None) -> Connec
     from gh_promotion.gateway.requester import Connection
     from gh_promotion.gateway.tokens import FixedToken, InstallationTokens
 
-    http = Http(github.api_url)
+    http = Http(github.api_url, "token" if installation_id is None else str(installation_id))
     if installation_id is None:
         check_credentials(github)  # at start already; a configuration error if skipped
         return Connection(http, FixedToken(str(github.token)), Hold("the token"))

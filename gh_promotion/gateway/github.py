@@ -141,7 +141,10 @@ class RepositoryGateway:
 
     def compare(self, base: str, head: str) -> Comparison:
         _, data = self._request("GET", f"{self._base}/compare/{quote(base)}...{quote(head)}")
-        return Comparison(data["status"], data.get("ahead_by", 0), data.get("behind_by", 0))
+        merge_base = (data.get("merge_base_commit") or {}).get("sha", "")
+        return Comparison(
+            data["status"], data.get("ahead_by", 0), data.get("behind_by", 0), merge_base
+        )
 
     def now(self) -> datetime:
         return self._clock()

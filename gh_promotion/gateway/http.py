@@ -23,7 +23,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from gh_promotion import __version__
-from gh_promotion.gateway.tally import count_request
+from gh_promotion.gateway.tally import count_request, heard
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +42,11 @@ class Response(NamedTuple):
 class Http:
     """A connection pool to one GitHub API root; requests may only go there."""
 
-    def __init__(self, api_url: str) -> None:
+    def __init__(self, api_url: str, installation: str = "") -> None:
         self.base = api_url.rstrip("/")
+        self.installation = installation  # for the rate-limit metric: an id, or "token"
         self._origin = _origin(self.base)
+        self._root_path = urlsplit(self.base).path  # GHES: /api/v3
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_maxsize=POOL_CONNECTIONS, max_retries=0)
         self._session.mount("https://", adapter)
@@ -82,6 +84,7 @@ class Http:
         count_request()
         started = time.perf_counter()
         outcome: int | str = "no answer"
+        response_headers: dict[str, str] = {}
         try:
             answer = self._session.request(
                 verb,
@@ -94,13 +97,15 @@ class Http:
                 # token if the redirect leaves the host. A write is never re-sent.
                 allow_redirects=verb == "GET",
             )
-            outcome = answer.status_code
-            return Response(answer.status_code, _lower(answer.headers), _json(answer))
+            outcome, response_headers = answer.status_code, _lower(answer.headers)
+            return Response(answer.status_code, response_headers, _json(answer))
         except requests.RequestException as error:
             outcome = type(error).__name__
             raise
         finally:
             _log(verb, full, outcome, started)
+            api_path = urlsplit(full).path.removeprefix(self._root_path)
+            heard(verb, api_path, outcome, response_headers, self.installation)
 
     def close(self) -> None:
         self._session.close()

@@ -1,4 +1,5 @@
-"""How many GitHub requests the delivery being handled has made, for its log line.
+"""How many GitHub requests the delivery being handled has made, for its log line,
+and who else wants to hear of each answer (the metrics, :mod:`gh_promotion.metrics.github`).
 
 A context variable, like the log's delivery context: concurrent deliveries in
 other threads keep their own count. Standard library only, so runtimes can
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 _count: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "gh_promotion_github_requests", default=None
@@ -32,3 +33,23 @@ def count_request() -> None:
     counter = _count.get()
     if counter is not None:
         counter[0] += 1
+
+
+# method, path under the API root, status (or the exception's name), headers, installation
+Listener = Callable[[str, str, "int | str", Mapping[str, str], str], None]
+_listener: Listener | None = None
+
+
+def listen(listener: Listener | None) -> None:
+    """Hear of every GitHub answer from now on (None: stop); one listener per process."""
+    global _listener
+    _listener = listener
+
+
+def heard(
+    method: str, path: str, code: int | str, headers: Mapping[str, str], installation: str
+) -> None:
+    """An answer from GitHub (``code``: its status, or the exception that replaced it)."""
+    listener = _listener
+    if listener is not None:
+        listener(method, path, code, headers, installation)

@@ -25,7 +25,8 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from gh_promotion.config.model import Config
@@ -116,18 +117,44 @@ def http_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     except StartupRefused as exc:
         logger.error("refusing to serve HTTP: %s", exc.detail)
         return _http_error(500, f"refusing to serve: {exc}")
-    return adapter(event, context)
+    with _metered(config):
+        return adapter(event, context)
+
+
+@contextmanager
+def _metered(config: Config) -> Iterator[None]:
+    """Collect the invocation's metrics and write them as one CloudWatch EMF line.
+
+    On stdout inside Lambda (CloudWatch Logs reads it), on stderr elsewhere: a
+    local invoke keeps stdout for its result, to pipe to jq (docs/metrics.md).
+    """
+    if not config.metrics.enabled:
+        yield
+        return
+    from gh_promotion.metrics import record
+    from gh_promotion.metrics.emf import EmfCollector
+
+    metrics = config.metrics
+    collector = EmfCollector(metrics.namespace, per_repository=metrics.per_repository)
+    previous = record.install(collector)
+    try:
+        yield
+    finally:
+        record.install(previous)
+        in_lambda = bool(os.environ.get("AWS_LAMBDA_RUNTIME_API"))
+        collector.write(sys.stdout if in_lambda else sys.stderr)
 
 
 def handle_eventbridge(event: LambdaEvent, config: Config) -> Answer:
     """The status and body to answer one EventBridge event with."""
     from gh_promotion.runtime.dispatch import Answer, answer, error_body
 
-    try:
-        delivery = delivery_from_eventbridge(event)
-    except IntakeError as exc:
-        return Answer(exc.status, error_body(exc.message))
-    return answer(delivery, config)
+    with _metered(config):
+        try:
+            delivery = delivery_from_eventbridge(event)
+        except IntakeError as exc:
+            return Answer(exc.status, error_body(exc.message))
+        return answer(delivery, config)
 
 
 def handle_scheduled(config: Config) -> dict[str, Any]:
@@ -144,7 +171,8 @@ def handle_scheduled(config: Config) -> dict[str, Any]:
     from gh_promotion.runtime.reconcile import log_report, run_reconcile
 
     try:
-        report = run_reconcile(config)
+        with _metered(config):
+            report = run_reconcile(config)
     except ConfigError as exc:
         logger.error("refusing to reconcile: %s", exc)
         raise

@@ -22,6 +22,7 @@ from gh_promotion.core.result import Result, Status
 from gh_promotion.errors import PromotionError
 from gh_promotion.gateway.tally import counting_requests
 from gh_promotion.log import delivery_context
+from gh_promotion.metrics.deliveries import record_delivery
 from gh_promotion.runtime.duplicates import DeliveryLedger, Entry
 from gh_promotion.runtime.wiring import handle
 
@@ -69,8 +70,11 @@ def answer(delivery: Delivery, config: Config) -> Answer:
     started = time.perf_counter()
     handle = _handle_once if delivery.delivery_id else _handle
     handled = handle(delivery, config)
-    _log_delivery(delivery, handled, (time.perf_counter() - started) * 1000)
-    return handled.answer
+    seconds = time.perf_counter() - started
+    _log_delivery(delivery, handled, seconds * 1000)
+    outcome = handled.answer
+    record_delivery(delivery, outcome.status, outcome.result, seconds, config)
+    return outcome
 
 
 def _handle_once(delivery: Delivery, config: Config) -> Handled:

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from gh_promotion.config.errors import ConfigError
 from gh_promotion.config.model import Config
 from gh_promotion.core.result import Result
+from gh_promotion.metrics.reconcile import record_reconcile
 
 logger = logging.getLogger(__name__)
 # One line per run is wanted at every verbosity, as a delivery's line is.
@@ -111,4 +112,6 @@ def run_reconcile(
     elif wanted:
         named = tuple(repositories) or config.reconcile.repositories
         results += redeliver_failed(config, named, dry_run=dry_run)
-    return ReconcileReport(tuple(results), started, time.time(), tuple(notes))
+    report = ReconcileReport(tuple(results), started, time.time(), tuple(notes))
+    record_reconcile(report)  # its metrics, when the runtime records any (docs/metrics.md)
+    return report

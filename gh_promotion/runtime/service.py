@@ -55,10 +55,12 @@ def serve(config: Config, origins: Mapping[str, str] | None = None) -> int:
     try:
         check_credentials(config, origins)
         check_reconcile(config)
+        from gh_promotion.runtime.metrics_http import serve_metrics
         from gh_promotion.runtime.webapp import create_app, webhook_path
 
         sweeper = ReconcileLoop(config) if config.service.reconcile_interval > 0 else None
         app = create_app(config, health=sweeper.health if sweeper else None)
+        serve_metrics(app, config)
         server = build_server(app, config)
     except StartupRefused as exc:
         print(f"gh-promotion: refusing to start: {exc.detail}", file=sys.stderr)

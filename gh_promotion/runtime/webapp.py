@@ -2,6 +2,7 @@
 
 Two routes: POST on ``service.path`` (the webhook) and ``GET /healthz`` (which
 also reports the background reconcile, when the service runs one).
+The service adds ``GET /metrics`` (:mod:`gh_promotion.runtime.metrics_http`).
 Every answer is JSON, every request leaves one JSON log line (a delivery's own
 line, or the access line), and no
 request, however malformed, gets a traceback or an HTML error page.
@@ -23,6 +24,7 @@ from gh_promotion.config.model import Config
 from gh_promotion.intake import IntakeError, read_delivery
 from gh_promotion.intake.body_size import check_body_size, too_large
 from gh_promotion.log import log_context
+from gh_promotion.metrics.deliveries import record_refusal
 from gh_promotion.runtime.dispatch import answer, error_body
 from gh_promotion.runtime.startup import webhook_secret
 
@@ -62,6 +64,8 @@ def create_app(config: Config, health: Callable[[], dict[str, Any]] | None = Non
             )
         except IntakeError as refusal:
             g.refusal = refusal.message  # the access line says why
+            event = request.headers.get("X-GitHub-Event", "")
+            record_refusal(event, refusal.status, time.perf_counter() - g.started)
             return json_response(refusal.status, error_body(refusal.message))
         with log_context(**_http_fields()):
             outcome = answer(delivery, config)

@@ -18,6 +18,14 @@ from gh_promotion.simulator.model import PullRequest, Repository
 
 blueprint = Blueprint("pull_routes", __name__)
 PULLS = "/repos/<owner>/<name>/pulls"
+# GitHub's sort keys for listing pull requests; comments are not modelled, so
+# popularity and long-running fall back to creation order.
+SORTS = {
+    "created": lambda pr: (pr.created_at, pr.number),
+    "updated": lambda pr: (pr.updated_at, pr.number),
+    "popularity": lambda pr: (pr.created_at, pr.number),
+    "long-running": lambda pr: (pr.created_at, pr.number),
+}
 
 
 def _matches(
@@ -40,7 +48,12 @@ def list_pulls(owner: str, name: str):
     state = request.args.get("state", "open")
     if state not in ("open", "closed", "all"):
         raise invalid_field("PullRequest", "state")
+    sort = request.args.get("sort", "created")
+    if sort not in SORTS:
+        raise invalid_field("PullRequest", "sort")
     direction = request.args.get("direction", "desc")
+    if direction not in ("asc", "desc"):
+        raise invalid_field("PullRequest", "direction")
     world = services().world
     with world.lock:
         pulls = [
@@ -48,7 +61,7 @@ def list_pulls(owner: str, name: str):
             for pr in repo.pulls.values()
             if _matches(repo, pr, state, request.args.get("head"), request.args.get("base"))
         ]
-        pulls.sort(key=lambda pr: pr.number, reverse=direction != "asc")
+        pulls.sort(key=SORTS[sort], reverse=direction != "asc")
         items = [
             views.pull_request_simple(world.base, repo, pr, world.base_sha(repo, pr))
             for pr in pulls

@@ -136,6 +136,7 @@ def test_config_show_is_yaml_with_origins_and_redacted_secrets(capsys, workdir, 
         "requestDeadline": "10s",
         "maxBodyBytes": 25 * 1024 * 1024,
         "reconcileInterval": "0s",
+        "metricsPort": 0,
     }
     assert origins["path"] == "config.yaml:2"
     assert origins["port"] == "env PORT"

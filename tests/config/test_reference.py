@@ -91,6 +91,10 @@ PROMISED = {
     "reconcile.redeliver_window": ("RECONCILE_REDELIVER_WINDOW", None),
     "reconcile.rate_limit_floor": ("RECONCILE_RATE_LIMIT_FLOOR", None),
     "reconcile.time_budget": ("RECONCILE_TIME_BUDGET", None),
+    "service.metrics_port": ("METRICS_PORT", "metrics-port"),
+    "metrics.enabled": ("METRICS_ENABLED", None),
+    "metrics.namespace": ("METRICS_NAMESPACE", None),
+    "metrics.per_repository": ("METRICS_PER_REPOSITORY", None),
 }
 PROMISED_SHORT = {"verbose": "v", "caller-trace": "V", "github-auth-mode": "A"}
 PROMISED_SHORT |= {"addr": "H", "port": "p", "host-path": "P", "service-io-timeout": "t"}

@@ -397,17 +397,20 @@ def test_rollback_to_where_production_already_is_is_skipped(github, released):
     assert result.status is Status.SKIPPED
 
 
-def test_a_stale_rollback_push_redelivered_later_moves_nothing(github, released):
-    """A redelivered rollback push must not undo what the rollback branch now says."""
+@pytest.mark.parametrize("since", ["rolled back less far", "rolled back less far, then done"])
+def test_a_stale_rollback_push_redelivered_later_moves_nothing(github, released, since):
+    """A rollback push that failed, redelivered after a newer rollback, must not undo it."""
     repo = released
+    newer = older(repo, repo.branch_sha("production"))
+    furthest = older(repo, newer)
+    stale = payloads.push(repo.full_name, "rollback-production", furthest, properties=PROPS)
+    repo.set_branch("rollback-production", newer)
+    if since.endswith("done"):
+        repo.set_branch("production", newer)
     production = repo.branch_sha("production")
-    first = older(repo, production)
-    repo.set_branch("rollback-production", first)
-    stale = payloads.push(repo.full_name, "rollback-production", first, properties=PROPS)
-    repo.set_branch("rollback-production", production)  # rolled forward again since
     result = github.deliver("push", stale, rollback_config(github))
     assert result.status is Status.SKIPPED and "stale" in result.reason
-    assert repo.branch_sha("production") == production == repo.branch_sha("canary")
+    assert repo.branch_sha("production") == production
     assert not result.writes
 
 

@@ -25,6 +25,8 @@ HEAVY = ("github", "boto3", "botocore", "flask", "mangum", "a2wsgi", "click", "y
 HEAVY += ("dataclasses",)
 # Freeze windows' cron schedules load croniter only when one is configured.
 HEAVY += ("croniter",)
+# The service's /metrics needs prometheus_client; a Lambda writes its metrics as EMF with json.
+HEAVY += ("prometheus_client",)
 
 PROBE = textwrap.dedent(
     """
