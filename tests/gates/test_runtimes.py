@@ -1,4 +1,4 @@
-"""`frozen` and `held` through a real runtime: not failures, so a local invoke exits 0."""
+"""`frozen` and `held` through a real runtime (not failures: exit 0) and in the metrics."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from gh_promotion.config.model import Config
+from gh_promotion.core import Delivery
+from gh_promotion.core.result import Result, Status
+from gh_promotion.metrics.catalog import PROMOTIONS
+from gh_promotion.metrics.deliveries import promotion_samples
 from testkit import lambda_events, payloads
 from testkit.simulated_app import PROPS
 from tests.runtime.helpers import app_env
@@ -45,3 +50,10 @@ def test_a_frozen_promotion_exits_0_from_lambda_event(github, tmp_path: Path) ->
     assert result["status"] == "frozen"
     assert result["reason"].startswith("frozen: code freeze until ")
     assert repo.branch_sha("staging") != pull["head"]["sha"]
+
+
+def test_frozen_and_held_are_counted_as_promotion_outcomes() -> None:
+    for status in (Status.FROZEN, Status.HELD):
+        result = Result(status, "kept back", source="canary", target="production")
+        [sample] = promotion_samples(Delivery("status", "d", {}), result, Config(), ())
+        assert (sample.metric, sample.labels) == (PROMOTIONS, ("production", status.value))
