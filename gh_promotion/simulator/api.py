@@ -250,6 +250,7 @@ def create_app(svc: Services) -> Flask:
         routes_control,
         routes_pulls,
         routes_repos,
+        routes_rules,
         routes_status,
     )
 
@@ -261,7 +262,8 @@ def create_app(svc: Services) -> Flask:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
-    for module in (routes_app, routes_repos, routes_pulls, routes_status, routes_control):
+    modules = (routes_app, routes_repos, routes_rules, routes_pulls, routes_status, routes_control)
+    for module in modules:
         app.register_blueprint(module.blueprint)
     return app
 
