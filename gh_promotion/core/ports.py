@@ -47,6 +47,7 @@ class PullRequestInfo(NamedTuple):
     base_sha: str
     draft: bool
     same_repository: bool
+    url: str = ""  # html_url, for people
 
 
 class Comparison(NamedTuple):
@@ -73,7 +74,7 @@ class StatusInfo(NamedTuple):
     context: str
     state: str  # success, pending, failure, error
     description: str = ""
-    creator: str = ""
+    updated_at: str = ""  # ISO 8601, as GitHub writes it
 
 
 class CheckRunInfo(NamedTuple):
@@ -83,7 +84,8 @@ class CheckRunInfo(NamedTuple):
     app_id: int | None = None
     title: str = ""  # output.title
     summary: str = ""  # output.summary
-    completed_at: str = ""
+    completed_at: str = ""  # ISO 8601, as GitHub writes it
+    id: int = 0
 
 
 class ReviewInfo(NamedTuple):
@@ -117,6 +119,14 @@ class Repository(Protocol):
     def oldest_commit(self, branch: str) -> str: ...
 
     def compare(self, base: str, head: str) -> Comparison: ...
+
+    def repository(self) -> Mapping[str, Any]:
+        """The repository as ``GET /repos/{o}/{r}`` renders it (``custom_properties``)."""
+        ...
+
+    def branch_heads(self) -> dict[str, str]:
+        """Every branch and the sha it points at (one read per 100 branches)."""
+        ...
 
     def branch_rules(self, branch: str) -> BranchRules:
         """The branch, its rules, and its protection when readable: two or three reads."""

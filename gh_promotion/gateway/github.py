@@ -61,6 +61,7 @@ def _pull_request(data: dict[str, Any]) -> PullRequestInfo:
         base_sha=base.get("sha", ""),
         draft=bool(data.get("draft")),
         same_repository=head_repo.get("id") == base_repo.get("id"),
+        url=data.get("html_url") or "",
     )
 
 
@@ -74,6 +75,7 @@ def _check_run(data: dict[str, Any]) -> CheckRunInfo:
         title=output.get("title") or "",
         summary=output.get("summary") or "",
         completed_at=data.get("completed_at") or "",
+        id=data.get("id") or 0,
     )
 
 
@@ -129,6 +131,20 @@ class RepositoryGateway:
         _, data = self._request("GET", f"{self._base}/compare/{quote(base)}...{quote(head)}")
         return Comparison(data["status"], data.get("ahead_by", 0), data.get("behind_by", 0))
 
+    def repository(self) -> dict[str, Any]:
+        return self._request("GET", self._base)[1]
+
+    def branch_heads(self) -> dict[str, str]:
+        """``GET git/matching-refs/heads``: every branch with its sha."""
+        heads: dict[str, str] = {}
+        params = {"per_page": PULLS_PER_PAGE}
+        for page in self._pages(f"{self._base}/git/matching-refs/heads", params):
+            for ref in page:
+                name = str(ref.get("ref", ""))
+                if name.startswith("refs/heads/"):
+                    heads[name[len("refs/heads/") :]] = ref["object"]["sha"]
+        return heads
+
     # -- what a branch requires, what a commit has: only for a blocked promotion,
     # -- promotion.enforceRequiredChecks and `explain` (never on an ordinary delivery)
 
@@ -157,7 +173,12 @@ class RepositoryGateway:
         found: list[StatusInfo] = []
         for page in self._pages(f"{self._base}/commits/{sha}/status", params):
             found.extend(
-                StatusInfo(s["context"], s["state"], s.get("description") or "")
+                StatusInfo(
+                    s["context"],
+                    s["state"],
+                    s.get("description") or "",
+                    s.get("updated_at") or s.get("created_at") or "",
+                )
                 for s in page.get("statuses") or ()
             )
         return found
