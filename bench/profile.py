@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import cProfile
 import io
+import itertools
 import os
 import pstats
 
@@ -23,9 +24,13 @@ from testkit import payloads
 
 STEPS = {
     "intake (headers, signature, JSON)": ("intake/request.py", "read_delivery"),
+    "duplicate check (delivery-id ledger)": ("runtime/duplicates.py", "claim"),
     "core decision (core.handle)": ("core/__init__.py", "handle"),
     "result to JSON (Result.to_dict)": ("core/result.py", "to_dict"),
-    "JSON access-log line (format, redaction, write)": ("runtime/webapp.py", "log_request"),
+    "the delivery's JSON log line (format, redaction, write)": (
+        "runtime/dispatch.py",
+        "_log_delivery",
+    ),
     "the webhook view as a whole": ("runtime/webapp.py", "receive_webhook"),
 }
 
@@ -45,7 +50,12 @@ def profile_skipped_delivery(count: int = 2000) -> Table:
     app = create_app(config)
     headers, body = signed("push", payloads.push("octo/app", "feature/x", "a" * 40, properties={}))
 
+    ids = itertools.count()
+
     def once() -> None:
+        # A fresh delivery id each time, as GitHub sends: a resent id is answered
+        # from the ledger without reaching the core.
+        headers["X-GitHub-Delivery"] = f"profile-{next(ids)}"
         environ = EnvironBuilder(method="POST", path="/", headers=headers, data=body)
         b"".join(app(environ.get_environ(), lambda *args: None))
 

@@ -76,6 +76,10 @@ class _Secrets:
         self.short = tuple(sorted((f for f in forms if len(f) < PIECE), key=len, reverse=True))
         self.pieces = frozenset(f[i : i + PIECE] for f in forms for i in range(len(f) - PIECE + 1))
         self.probes = frozenset(p[i : i + _PROBE] for p in self.pieces for i in range(_STEP))
+        # Most log fields repeat line after line (event names, repositories, statuses,
+        # reasons): their redacted form is remembered with the secrets it was made
+        # against, so registering a secret starts a fresh memory.
+        self.seen: dict[str, str] = {}
 
 
 _registered = _Secrets()
@@ -104,14 +108,33 @@ def _forms(value: str) -> list[str]:
     return [form for form in forms if len(form) >= MIN_SECRET_LENGTH]
 
 
+# How many redacted field values are remembered, and how long one may be: enough for
+# the values every delivery repeats, small enough that unique ones cost nothing.
+_SEEN_LIMIT = 2048
+_SEEN_LENGTH = 200
+
+
 def redact(text: str) -> str:
     """``text`` with every registered secret, any piece of one, and anything shaped
     like a token or a private key replaced by ``***``.
 
-    Every log line goes through here, so the common case (nothing to hide) costs
-    a quarter as many set look-ups as the line has characters, and one search.
+    Every log field goes through here, so a value seen recently is answered from
+    memory, and otherwise the common case (nothing to hide) costs a quarter as
+    many set look-ups as the text has characters, and one search.
     """
     secrets = _registered
+    if len(text) > _SEEN_LENGTH:
+        return _redact(text, secrets)
+    seen = secrets.seen
+    redacted = seen.get(text)
+    if redacted is None:
+        if len(seen) >= _SEEN_LIMIT:
+            seen.clear()
+        redacted = seen[text] = _redact(text, secrets)
+    return redacted
+
+
+def _redact(text: str, secrets: _Secrets) -> str:
     for secret in secrets.short:
         if secret in text:
             text = text.replace(secret, REDACTED)
@@ -149,8 +172,16 @@ def _hide_pieces(text: str, secrets: _Secrets) -> str:
     return "".join([*kept, text[end:]])
 
 
+_PLAIN = frozenset((int, float, bool, type(None)))
+
+
 def _redact_value(value: Any) -> Any:
     """Redact strings anywhere in a JSON-able structure; other values become text."""
+    kind = type(value)
+    if kind is str:
+        return redact(value)
+    if kind in _PLAIN:
+        return value
     redacted = getattr(value, "redacted", None)
     if isinstance(value, str) and callable(redacted):
         return redacted()  # a config Secret: never even look at its value
@@ -275,15 +306,22 @@ def level_for(verbosity: int) -> int:
 
 
 @contextlib.contextmanager
-def delivery_context(delivery_id: str, event: str, repository: str) -> Iterator[None]:
-    """Every record logged inside the block names the delivery it belongs to.
+def log_context(**fields: str) -> Iterator[None]:
+    """Every record logged inside the block carries ``fields`` (inner blocks add theirs).
 
     A context variable, so concurrent deliveries in other threads or tasks keep
     their own; a thread started inside the block carries the fields if it runs
     in a copy of the context (``contextvars.copy_context().run``).
     """
-    token = _delivery.set({"delivery_id": delivery_id, "event": event, "repository": repository})
+    token = _delivery.set({**(_delivery.get() or {}), **fields})
     try:
         yield
     finally:
         _delivery.reset(token)
+
+
+def delivery_context(
+    delivery_id: str, event: str, repository: str
+) -> contextlib.AbstractContextManager[None]:
+    """Every record logged inside the block names the delivery it belongs to."""
+    return log_context(delivery_id=delivery_id, event=event, repository=repository)

@@ -1,7 +1,8 @@
 """The Flask app both the service and Lambda HTTP serve.
 
 Two routes: POST on ``service.path`` (the webhook) and ``GET /healthz``.
-Every answer is JSON, every request leaves one JSON access-log line, and no
+Every answer is JSON, every request leaves one JSON log line (a delivery's own
+line, or the access line), and no
 request, however malformed, gets a traceback or an HTML error page.
 """
 
@@ -19,6 +20,7 @@ from gh_promotion import __version__
 from gh_promotion.config.model import Config
 from gh_promotion.intake import IntakeError, read_delivery
 from gh_promotion.intake.body_size import check_body_size, too_large
+from gh_promotion.log import log_context
 from gh_promotion.runtime.dispatch import answer, error_body
 from gh_promotion.runtime.startup import webhook_secret
 
@@ -56,8 +58,9 @@ def create_app(config: Config) -> Flask:
         except IntakeError as refusal:
             g.refusal = refusal.message  # the access line says why
             return json_response(refusal.status, error_body(refusal.message))
-        g.delivery_id, g.event = delivery.delivery_id, delivery.event
-        outcome = answer(delivery, config)
+        with log_context(**_http_fields()):
+            outcome = answer(delivery, config)
+        g.delivery_logged = True  # its line carries the HTTP fields: no access line
         return json_response(outcome.status, outcome.body)
 
     def health() -> Response:
@@ -106,11 +109,25 @@ def _install_error_handlers(app: Flask) -> None:
         return json_response(500, error_body("internal error; the service log has the details"))
 
 
-def _install_access_log(app: Flask) -> None:
-    """One JSON line per request: what came in, what went out, how long it took.
+def _http_fields() -> dict[str, str]:
+    """What the log says of the HTTP request: on the delivery's line, or the access line."""
+    fields = {"method": request.method, "path": request.path}
+    fields["remote_addr"] = request.remote_addr or ""
+    aws_request_id = _aws_request_id(request.environ)
+    if aws_request_id:
+        fields["aws_request_id"] = aws_request_id
+    return fields
 
-    The fields are ``extra`` on the record; :mod:`gh_promotion.log` writes them
-    as JSON keys.
+
+def _install_access_log(app: Flask) -> None:
+    """One JSON line per request that did not reach a delivery's own line.
+
+    A delivery's line (:mod:`gh_promotion.runtime.dispatch`) already says what
+    came in and what went out, with the HTTP fields added: writing a second
+    line for it would double the log's volume (and cost) and the time spent on
+    each delivery. ``/healthz``, refusals before a delivery is read and unknown
+    routes get this line. The fields are ``extra`` on the record;
+    :mod:`gh_promotion.log` writes them as JSON keys.
     """
 
     @app.before_request
@@ -119,21 +136,18 @@ def _install_access_log(app: Flask) -> None:
 
     @app.after_request
     def log_request(response: Response) -> Response:
+        if g.get("delivery_logged"):
+            return response
         started = g.get("started", time.perf_counter())
-        entry = {
-            "method": request.method,
-            "path": request.path,
+        entry: dict[str, Any] = {
+            **_http_fields(),
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-            "delivery_id": g.get("delivery_id") or request.headers.get("X-GitHub-Delivery", ""),
-            "event": g.get("event") or request.headers.get("X-GitHub-Event", ""),
-            "remote_addr": request.remote_addr or "",
+            "delivery_id": request.headers.get("X-GitHub-Delivery", ""),
+            "event": request.headers.get("X-GitHub-Event", ""),
         }
         if g.get("refusal"):
             entry["reason"] = g.refusal
-        aws_request_id = _aws_request_id(request.environ)
-        if aws_request_id:
-            entry["aws_request_id"] = aws_request_id
         access_log.info("%s %s %s", request.method, request.path, response.status_code, extra=entry)
         return response
 

@@ -4,12 +4,14 @@ event shape API Gateway and Function URLs produce."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from gh_promotion import log
 from gh_promotion.runtime import aws_lambda
 from testkit import lambda_events
 from testkit.deliveries import SECRET, signed
@@ -139,15 +141,23 @@ def test_without_a_webhook_secret_it_refuses_to_serve() -> None:
     assert "no webhook secret" in body_of(response)["error"]
 
 
-def test_the_lambda_context_reaches_the_access_log(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_lambda_request_id_reaches_the_delivery_line() -> None:
+    """Under Lambda the delivery's one line carries the request id, to find it in CloudWatch."""
+
     class Context:
         aws_request_id = "8f5a2c1e-lambda-request"
 
-    headers, body = ping()
-    with caplog.at_level("INFO", logger="gh_promotion.access"):
+    stream = io.StringIO()
+    log.configure(verbosity=0, stream=stream)
+    try:
+        headers, body = ping()
         aws_lambda.handler(lambda_events.http_api_v2(headers, body, path="/hooks"), Context())
-    lines = [r for r in caplog.records if r.name == "gh_promotion.access"]
-    assert [r.aws_request_id for r in lines] == ["8f5a2c1e-lambda-request"]
+    finally:
+        log.configure(verbosity=0)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(r["logger"], r["aws_request_id"]) for r in lines] == [
+        ("gh_promotion.delivery", "8f5a2c1e-lambda-request")
+    ]
 
 
 # -- events API Gateway never sends: a 400 naming the field, never a crash in mangum ----

@@ -206,23 +206,38 @@ def test_a_chunked_body_over_the_limit_is_a_json_413_with_its_access_line(
     assert line["status"] == 413
 
 
-def test_each_request_leaves_one_json_access_line(service: ServiceProcess) -> None:
-    headers, body = signed("ping", example("ping/payload.json"), delivery_id="access-line-1")
+def test_each_request_leaves_one_json_line(service: ServiceProcess) -> None:
+    """A delivery's own line carries the HTTP fields; no access line repeats it.
+    A request refused before a delivery is read gets the access line instead."""
+    headers, body = signed("ping", example("ping/payload.json"), delivery_id="one-line-1")
     assert http("POST", service.base_url, body, headers)[0] == 200
-    deadline = time.monotonic() + 5
-    lines: list[dict] = []
-    while not lines and time.monotonic() < deadline:
-        lines = [
-            r
-            for r in service.log_records()
-            if r.get("logger") == "gh_promotion.access" and r.get("delivery_id") == "access-line-1"
-        ]
-        time.sleep(0.05)
-    assert len(lines) == 1
-    line = lines[0]
-    assert (line["event"], line["status"], line["method"]) == ("ping", 200, "POST")
-    assert line["duration_ms"] >= 0
+    headers["X-GitHub-Delivery"] = "one-line-2"
+    headers["X-Hub-Signature-256"] = "sha256=" + "0" * 64
+    assert http("POST", service.base_url, body, headers)[0] == 401
+    lines = _lines_of(service, "one-line-1", "one-line-2")
+    (delivery,) = [line for line in lines if line["delivery_id"] == "one-line-1"]
+    assert delivery["logger"] == "gh_promotion.delivery"
+    assert (delivery["event"], delivery["http_status"], delivery["status"]) == ("ping", 200, "pong")
+    assert (delivery["method"], delivery["path"]) == ("POST", WEBHOOK_PATH)
+    assert delivery["remote_addr"] == "127.0.0.1"
+    (refused,) = [line for line in lines if line["delivery_id"] == "one-line-2"]
+    assert refused["logger"] == "gh_promotion.access"
+    assert (refused["status"], refused["method"]) == (401, "POST")
+    assert "Signature" in refused["reason"]
+    assert refused["duration_ms"] >= 0
     assert SECRET not in "".join(service.stdout)
+
+
+def _lines_of(service: ServiceProcess, *delivery_ids: str) -> list[dict]:
+    """The log lines naming these deliveries, once each has one (and a moment for strays)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = [r for r in service.log_records() if r.get("delivery_id") in delivery_ids]
+        if {line["delivery_id"] for line in lines} == set(delivery_ids):
+            time.sleep(0.2)
+            return [r for r in service.log_records() if r.get("delivery_id") in delivery_ids]
+        time.sleep(0.05)
+    raise AssertionError(f"no log line for {delivery_ids} within 5 s")
 
 
 def _slow_client(url_port: int, stop: threading.Event) -> None:
