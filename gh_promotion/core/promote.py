@@ -245,8 +245,10 @@ def _missing_after_refusal(
     except (GitHubRefusal, GitHubUnavailable) as error:
         log.info("could not read what %s requires: %s", request.target, error)
         return gaps.from_refusal(refusal.message)
-    head = gaps.Head(checks, approved, signal=True)
-    return gaps.missing(needs, head) or gaps.from_refusal(refusal.message)
+    items = gaps.missing(needs, gaps.Head(checks, approved, signal=True))
+    kinds = {item.kind for item in items}
+    # what only GitHub's words say (protection's approvals are unreadable to an App)
+    return items + [item for item in gaps.from_refusal(refusal.message) if item.kind not in kinds]
 
 
 def _hold_for_required_checks(

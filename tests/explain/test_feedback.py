@@ -174,3 +174,16 @@ def test_without_the_option_a_bypassing_app_moves_past_required_checks(github, n
 
     assert promoted.status is Status.PROMOTED, promoted.reason
     assert len(github.calls()) == 2  # the option off costs nothing
+
+
+def test_what_only_githubs_refusal_says_is_named_too(github, new_repo):
+    repo, pull, _ = opened(github, new_repo)
+    # an App may not read branch protection's required approvals: GitHub's refusal names them
+    repo.protect("staging", required_approving_reviews=1)
+    repo.add_ruleset([CI], STAGING)
+
+    blocked = approve(github, repo, pull)
+
+    assert blocked.status is Status.BLOCKED
+    # the check from the ruleset as read, the approval from GitHub's refusal
+    assert blocked.reason.startswith('waiting for: check "ci", 1 approval (staging is protected')
