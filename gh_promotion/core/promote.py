@@ -19,7 +19,10 @@ outcome on the commit. The request budget of each path is visible here:
   requests, then the update — 2;
 - rollback: one compare, then one forced update per stage.
 
-Feedback adds one request per mechanism (check run, commit status).
+Feedback adds one request per mechanism (check run, commit status). What a
+promotion waits for is read (:mod:`gh_promotion.core.waiting`, 4-6 reads) only
+once GitHub refuses a fast-forward, and before each one with
+``promotion.enforceRequiredChecks`` (2-5 reads).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from gh_promotion.config.model import Config
 from gh_promotion.core import feedback as fb
 from gh_promotion.core import missing as gaps
+from gh_promotion.core import waiting as waits
 from gh_promotion.core.errors import (
     BranchMissing,
     BranchProtected,
@@ -227,47 +231,20 @@ def _blocked(
     Only here, after the refusal, are the target's rules and the head's checks and
     reviews read — never on an ordinary delivery.
     """
-    items = _missing_after_refusal(request, refusal, gateway)
-    waiting = gaps.waiting_for(items)
+    waiting = gaps.waiting_for(waits.after_refusal(request, refusal, gateway))
     said = f"{request.target} is protected and not ready: {refusal.message}"
     reason = f"{waiting} ({said})" if waiting else said
     return _report(gateway, config, repo, request, Status.BLOCKED, reason, waiting)
-
-
-def _missing_after_refusal(
-    request: PromotionRequest, refusal: BranchProtected, gateway: Repository
-) -> list[gaps.Missing]:
-    sha = request.head_sha
-    try:
-        needs = gaps.requirements(gateway.branch_rules(request.target))
-        checks = gaps.check_states(gateway.commit_statuses(sha), gateway.check_runs(sha))
-        approved = gaps.approvals(gateway.reviews(request.number), sha) if needs.approvals else 0
-    except (GitHubRefusal, GitHubUnavailable) as error:
-        log.info("could not read what %s requires: %s", request.target, error)
-        return gaps.from_refusal(refusal.message)
-    items = gaps.missing(needs, gaps.Head(checks, approved, signal=True))
-    kinds = {item.kind for item in items}
-    # what only GitHub's words say (protection's approvals are unreadable to an App)
-    return items + [item for item in gaps.from_refusal(refusal.message) if item.kind not in kinds]
 
 
 def _hold_for_required_checks(
     repo: Repo, request: PromotionRequest, gateway: Repository, config: Config
 ) -> Outcome | None:
     """With ``promotion.enforceRequiredChecks``: pending while a required check of the
-    target has not passed on the head — for an App that bypasses protection and rulesets.
-    Costs the target's rules (2-3 reads) and, when it requires checks, the head's (2)."""
+    target has not passed on the head — for an App that bypasses protection and rulesets."""
     if not config.promotion.enforce_required_checks:
         return None
-    sha = request.head_sha
-    try:
-        needs = gaps.requirements(gateway.branch_rules(request.target))
-        if not needs.checks:
-            return None
-        checks = gaps.check_states(gateway.commit_statuses(sha), gateway.check_runs(sha))
-    except GitHubRefusal:
-        return None  # let the update itself meet GitHub's answer
-    waiting = gaps.waiting_for(gaps.missing_checks(needs, checks))
+    waiting = waits.required_checks(request, gateway)
     if not waiting:
         return None
     reason = f"{waiting} before {request.target} moves (promotion.enforceRequiredChecks)"
