@@ -17,7 +17,16 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import cold_start, hostile, latency, memory, overhead, requests, throughput
+from bench import (
+    cold_start,
+    hostile,
+    latency,
+    memory,
+    overhead,
+    requests,
+    sweep,
+    throughput,
+)
 from bench.deliveries import SECRET
 from bench.processes import REPO_ROOT, base_env
 from bench.report import Section, render_report
@@ -25,7 +34,7 @@ from bench.serving import bare_flask, service
 from bench.world import GitHub
 
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "benchmarks.md"
-SECTIONS = (1, 2, 3, 4, 5, 6, 7)
+SECTIONS = (1, 2, 3, 4, 5, 6, 7, 8)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -116,6 +125,9 @@ def run(quick: bool, only: set[int]) -> list[tuple[int, Section]]:
     if 7 in only:
         step(7, "slow clients and deliveries waiting on GitHub")
         found[7] = hostile.run(quick)
+    if 8 in only:
+        step(8, "the reconcile sweep")
+        found[8] = sweep.run(quick)
     return [(n, found[n]) for n in SECTIONS if n in only and n in found]
 
 

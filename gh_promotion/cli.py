@@ -327,6 +327,39 @@ def explain_command(ctx: click.Context, repository: str, as_json: bool, **_: Any
     return run_explain(config, repository, as_json=as_json)
 
 
+@cli.command("reconcile", context_settings=CONTEXT)
+@with_options("root")
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    metavar="OWNER/REPO",
+    help="A repository to sweep (repeatable); default reconcile.repositories, else every"
+    " repository of every installation of the App",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout")
+@click.option(
+    "--redeliver/--no-redeliver",
+    default=None,
+    help="Redeliver the App's failed webhook deliveries too (default reconcile.redeliver)",
+)
+@click.pass_context
+def reconcile_command(
+    ctx: click.Context, repos: tuple[str, ...], as_json: bool, redeliver: bool | None, **_: Any
+) -> int:
+    """Sweep each repository's promotion path and do what missed webhooks would have done.
+
+    Results go to stdout (JSON lines, or one JSON document with --json), a
+    summary to stderr. Exit 0, 1 when a result needs a person, 2 on bad input.
+    With --dry-run nothing is written: the planned writes are listed.
+    """
+    config, origins = resolve(ctx)
+    start_logging(config, to_stderr=True)
+    from gh_promotion.runtime.reconcile_cli import run
+
+    return run(config, repos, as_json=as_json, redeliver=redeliver, origins=origins)
+
+
 @cli.command("demo", context_settings=CONTEXT)
 @click.option(
     "--keep",

@@ -196,22 +196,6 @@ def _redact_value(value: Any) -> Any:
     return redact(repr(value))
 
 
-class SecretFilter(logging.Filter):
-    """Rewrites each record so its message and extra fields carry no secret.
-
-    It sits on the handler (not a logger) so it also sees records propagated
-    from libraries such as PyGithub and urllib3.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = None
-        for name, value in list(vars(record).items()):
-            if name not in _STANDARD_ATTRIBUTES:
-                setattr(record, name, _redact_value(value))
-        return True
-
-
 class DeliveryContextFilter(logging.Filter):
     """Stamps the delivery being handled (see :func:`delivery_context`) on each record."""
 
@@ -223,7 +207,13 @@ class DeliveryContextFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record: time, level, logger, message, extra fields."""
+    """One JSON object per record: time, level, logger, message, extra fields, no secret.
+
+    Redaction happens here, on the one handler every record passes through
+    (libraries' records such as PyGithub's and urllib3's included), as each
+    field is written: one pass over the record, not one to clean it and one to
+    write it.
+    """
 
     def __init__(self, caller_trace: bool = False) -> None:
         super().__init__()
@@ -236,15 +226,13 @@ class JsonFormatter(logging.Formatter):
             ),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
         }
         if self.caller_trace:
             entry["caller"] = f"{record.filename}:{record.lineno}"
         for name, value in vars(record).items():
             if name not in _STANDARD_ATTRIBUTES and name not in entry:
-                entry[name] = value
-        # The message and extra fields were redacted by SecretFilter on the way in;
-        # tracebacks are only rendered here, so they are redacted here.
+                entry[name] = _redact_value(value)
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
         if record.stack_info:
@@ -268,8 +256,12 @@ def _escape_lone_surrogates(line: str) -> str:
     return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
 
 
-class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Our handler, recognisable so :func:`configure` can replace it."""
+class JsonLinesHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The handler :func:`configure` installs: JSON lines, delivery context, no secret.
+
+    Recognisable, so :func:`configure` can replace it and the Lambda runtime can
+    drop any other handler (one that would write records unredacted).
+    """
 
 
 def configure(
@@ -287,11 +279,10 @@ def configure(
     for secret in secrets:
         register_secret(secret)
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, _Handler)]:
+    for handler in [h for h in root.handlers if isinstance(h, JsonLinesHandler)]:
         root.removeHandler(handler)
-    handler = _Handler(stream if stream is not None else sys.stdout)
+    handler = JsonLinesHandler(stream if stream is not None else sys.stdout)
     handler.addFilter(DeliveryContextFilter())
-    handler.addFilter(SecretFilter())
     handler.setFormatter(JsonFormatter(caller_trace=caller_trace))
     root.addHandler(handler)
     root.setLevel(level_for(verbosity))

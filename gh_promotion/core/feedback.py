@@ -172,3 +172,16 @@ def _timestamp(now: datetime | None) -> str:
 
 def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def reported_status(text: str) -> Status | None:
+    """The outcome gh-promotion's own feedback reports, read back from its icon.
+
+    Both mechanisms start what they show with the outcome's icon (a check run's
+    title, a status's description), so the sweep can tell its own "promoted"
+    from its own "blocked" on a commit without any other record.
+    """
+    for status, (_, _, icon) in _RENDERING.items():
+        if text.startswith(icon):
+            return status
+    return None

@@ -28,10 +28,12 @@ __all__ = [
     "CheckRunInfo",
     "Comparison",
     "GitHub",
+    "Merge",
     "PullRequestInfo",
     "Record",
     "Repository",
     "ReviewInfo",
+    "Signal",
     "StatusInfo",
     "Write",
 ]
@@ -47,7 +49,34 @@ class PullRequestInfo(NamedTuple):
     base_sha: str
     draft: bool
     same_repository: bool
-    url: str = ""  # html_url, for people
+    url: str = ""  # the pull request's page, when the listing says
+
+
+class Signal(NamedTuple):
+    """Something GitHub recorded about a head commit that may say it is good to go.
+
+    Read by the sweep and ``explain`` (issue 13, 14) from the lists GitHub keeps
+    (check runs, commit statuses, reviews, deployments), with the time it arrived:
+    whether a signal counts for a step depends on when it came (``core.assess``).
+    """
+
+    kind: str  # "review", "check", "status", "workflow_run" or "deployment"
+    name: str  # check run name, status context, reviewer login, deployment environment
+    state: str  # "success", "pending" or "failure"
+    sha: str  # the commit it is about (a review: the commit it approved)
+    at: float | None  # when it arrived, epoch seconds (GitHub's one-second resolution)
+    app_id: int | None = None  # the GitHub App that made a check run
+    detail: str = ""  # a check run's title, a status's description
+
+
+class Merge(NamedTuple):
+    """A closed pull request GitHub marked merged: when its head reached its base."""
+
+    number: int
+    source: str
+    target: str
+    head_sha: str
+    merged_at: float
 
 
 class Comparison(NamedTuple):

@@ -50,7 +50,7 @@ from gh_promotion.core.ports import (
 PULLS_PER_PAGE = 100
 
 
-def _pull_request(data: dict[str, Any]) -> PullRequestInfo:
+def pull_request_info(data: dict[str, Any]) -> PullRequestInfo:
     head, base = data["head"], data["base"]
     head_repo, base_repo = head.get("repo") or {}, base.get("repo") or {}
     return PullRequestInfo(
@@ -106,12 +106,12 @@ class RepositoryGateway:
             params["base"] = base
         pulls: list[PullRequestInfo] = []
         for page in self._pages(f"{self._base}/pulls", params):
-            pulls.extend(_pull_request(p) for p in page)
+            pulls.extend(pull_request_info(p) for p in page)
         return pulls
 
     def pull_request(self, number: int) -> PullRequestInfo:
         _, data = self._request("GET", f"{self._base}/pulls/{number}")
-        return _pull_request(data)
+        return pull_request_info(data)
 
     def oldest_commit(self, branch: str) -> str:
         """The first commit of a branch's history in two requests, whatever its length.
@@ -120,9 +120,9 @@ class RepositoryGateway:
         the oldest commit: jump there instead of walking every page.
         """
         url = f"{self._base}/commits"
-        params = {"sha": branch, "per_page": 1}
+        params = {"sha": self._planned_branches.get(branch, branch), "per_page": 1}
         headers, data = self._request("GET", url, params=params)
-        last = _link(headers, "last")
+        last = link(headers, "last")
         if last is not None:
             _, data = self._request("GET", last)
         return data[-1]["sha"]
@@ -265,7 +265,8 @@ class RepositoryGateway:
         this dry run planned to create counts as existing at its planned sha.
         """
         try:
-            comparison = self.compare(self._planned_branches.get(base, base), head)
+            planned = self._planned_branches
+            comparison = self.compare(planned.get(base, base), planned.get(head, head))
         except NotFound:
             refusal: GitHubRefusal = BranchMissing(f"{base} or {head} does not exist")
         else:
@@ -326,7 +327,7 @@ class RepositoryGateway:
     def _pages(self, url: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         headers, data = self._request("GET", url, params=params)
         yield data
-        while (following := _link(headers, "next")) is not None:
+        while (following := link(headers, "next")) is not None:
             headers, data = self._request("GET", following)
             yield data
 
@@ -334,7 +335,7 @@ class RepositoryGateway:
 _LINK = re.compile(r'<([^>]+)>;\s*rel="([^"]+)"')
 
 
-def _link(headers: dict[str, Any], rel: str) -> str | None:
+def link(headers: dict[str, Any], rel: str) -> str | None:
     """The URL of a ``Link`` header relation (GitHub's pagination)."""
     for url, name in _LINK.findall(_header(headers, "link")):
         if name == rel:

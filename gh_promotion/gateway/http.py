@@ -62,6 +62,7 @@ class Http:
         timeout: float,
         params: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
+        if_none_match: str = "",
     ) -> Response:
         """Send one request; ``url`` is a path under the API root or a URL GitHub gave us."""
         full = self.base + url if url.startswith("/") else url
@@ -75,6 +76,8 @@ class Http:
         }
         if body is not None:
             headers["Content-Type"] = "application/json"
+        if if_none_match:
+            headers["If-None-Match"] = if_none_match
         payload = None if body is None else json.dumps(body)
         count_request()
         started = time.perf_counter()

@@ -62,13 +62,20 @@ def send(
     *,
     params: dict[str, Any] | None = None,
     body: dict[str, Any] | None = None,
+    if_none_match: str = "",
 ) -> Response:
-    """One request, retried while it may pass and the budget allows; raises our errors."""
+    """One request, retried while it may pass and the budget allows; raises our errors.
+
+    ``if_none_match``: a conditional GET; GitHub's 304 (nothing changed, and no
+    rate limit spent) is returned as a response with no data.
+    """
     what = f"{verb} {urlsplit(url).path}"
     hold.check()
     for attempt in itertools.count():
         try:
-            return _attempt(http, hold, budget, what, verb, url, authorization, params, body)
+            return _attempt(
+                http, hold, budget, what, verb, url, authorization, params, body, if_none_match
+            )
         except _Retry as retry:
             wait = BACKOFF_SECONDS * 2**attempt if retry.wait is None else retry.wait
             if attempt >= RETRIES or not budget.allows(wait):
@@ -88,16 +95,23 @@ def _attempt(
     authorization: str,
     params: dict[str, Any] | None,
     body: dict[str, Any] | None,
+    if_none_match: str = "",
 ) -> Response:
     timeout = budget.timeout(REQUEST_TIMEOUT_SECONDS, what)
     try:
         response = http.send(
-            verb, url, authorization=authorization, timeout=timeout, params=params, body=body
+            verb,
+            url,
+            authorization=authorization,
+            timeout=timeout,
+            params=params,
+            body=body,
+            if_none_match=if_none_match,
         )
     except requests.RequestException as error:
         raise _Retry(GitHubUnavailable(f"{what}: {type(error).__name__}")) from None
     status, data = response.status, response.data
-    if status < 300:
+    if status < 300 or (status == 304 and if_none_match):
         return response
     limit = rate_limit(status, response.headers, data)
     if limit is not None:
@@ -137,7 +151,13 @@ class Requester:
         self.budget = budget
 
     def request(
-        self, verb: str, url: str, *, params: dict | None = None, body: dict | None = None
+        self,
+        verb: str,
+        url: str,
+        *,
+        params: dict | None = None,
+        body: dict | None = None,
+        if_none_match: str = "",
     ) -> tuple[dict[str, str], Any]:
         """``(headers, data)`` of one request, made with a renewed token if GitHub revoked ours."""
         connection = self._connection
@@ -145,7 +165,7 @@ class Requester:
         connection.hold.check()  # a held installation makes no request, not even for a token
         token = connection.tokens.token(self.budget)
         try:
-            response = self._send(verb, url, token, params, body)
+            response = self._send(verb, url, token, params, body, if_none_match)
         except Unauthorized as refused:
             if not connection.tokens.renewable:
                 raise CredentialsRejected(
@@ -158,7 +178,7 @@ class Requester:
             connection.tokens.forget(token)
             token = connection.tokens.token(self.budget)
             try:
-                response = self._send(verb, url, token, params, body)
+                response = self._send(verb, url, token, params, body, if_none_match)
             except Unauthorized as again:
                 raise CredentialsRejected(
                     f"{what}: GitHub rejected a fresh token of {connection.hold.who}"
@@ -168,7 +188,13 @@ class Requester:
         return response.headers, response.data
 
     def _send(
-        self, verb: str, url: str, token: str, params: dict | None, body: dict | None
+        self,
+        verb: str,
+        url: str,
+        token: str,
+        params: dict | None,
+        body: dict | None,
+        if_none_match: str = "",
     ) -> Response:
         connection = self._connection
         return send(
@@ -180,4 +206,5 @@ class Requester:
             f"token {token}",
             params=params,
             body=body,
+            if_none_match=if_none_match,
         )

@@ -212,16 +212,16 @@ def _drop_unredacted_log_handlers() -> None:
     """Under the Lambda runtime, keep only log handlers that redact secrets.
 
     awslambdaric adds its own plain-text handler to the root logger; records
-    through it would bypass :class:`gh_promotion.log.SecretFilter` and be
-    written twice. Outside the Runtime API (tests, local invoke) nothing is touched.
+    through it would bypass the redaction of :class:`gh_promotion.log.JsonLinesHandler`
+    and be written twice. Outside the Runtime API (tests, local invoke) nothing is touched.
     """
     if not os.environ.get("AWS_LAMBDA_RUNTIME_API"):
         return
-    from gh_promotion.log import SecretFilter
+    from gh_promotion.log import JsonLinesHandler
 
     root = logging.getLogger()
     for log_handler in list(root.handlers):
-        if not any(isinstance(f, SecretFilter) for f in log_handler.filters):
+        if not isinstance(log_handler, JsonLinesHandler):
             root.removeHandler(log_handler)
 
 

@@ -6,6 +6,7 @@ route can forget to check a token or to log itself.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -211,8 +212,36 @@ def _fault_response(status: int, retry_after: int | None, payload: dict | None) 
     return json_response(data, status, headers)
 
 
+def _conditional(response: Response) -> Response:
+    """GitHub's ETag on every successful GET, and 304 with no body when
+    `If-None-Match` names it (a 304 does not count against the rate limit)."""
+    if request.method != "GET" or response.status_code != 200:
+        return response
+    etag = '"' + hashlib.sha256(response.get_data()).hexdigest()[:40] + '"'
+    response.headers["ETag"] = etag
+    wanted = request.headers.get("If-None-Match", "")
+    if etag in [tag.strip().removeprefix("W/") for tag in wanted.split(",")]:
+        response.status_code = 304
+        response.set_data(b"")
+    return response
+
+
+def _rate_headers(response: Response) -> None:
+    """The rate limit GitHub reports on every answer (`Simulator.set_rate_limit_remaining`)."""
+    if "X-RateLimit-Remaining" in response.headers:
+        return
+    remaining = services().traffic.rate_limit_remaining
+    response.headers["X-RateLimit-Limit"] = str(RATE_LIMIT)
+    response.headers["X-RateLimit-Remaining"] = str(remaining)
+    response.headers["X-RateLimit-Used"] = str(RATE_LIMIT - remaining)
+    response.headers["X-RateLimit-Reset"] = str(int(time.time()) + 3600)
+    response.headers["X-RateLimit-Resource"] = "core"
+
+
 def _after(response: Response) -> Response:
     if not request.path.startswith("/_sim/"):
+        response = _conditional(response)
+        _rate_headers(response)
         identity = g.get("identity") or Identity("none")
         services().traffic.record(
             LoggedRequest(
@@ -249,6 +278,7 @@ def create_app(svc: Services) -> Flask:
         routes_app,
         routes_control,
         routes_pulls,
+        routes_reads,
         routes_repos,
         routes_rules,
         routes_status,
@@ -262,7 +292,15 @@ def create_app(svc: Services) -> Flask:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
-    modules = (routes_app, routes_repos, routes_rules, routes_pulls, routes_status, routes_control)
+    modules = (
+        routes_app,
+        routes_repos,
+        routes_rules,
+        routes_pulls,
+        routes_status,
+        routes_reads,
+        routes_control,
+    )
     for module in modules:
         app.register_blueprint(module.blueprint)
     return app

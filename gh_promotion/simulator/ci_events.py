@@ -10,7 +10,15 @@ import time
 from typing import Any
 
 from gh_promotion.simulator import views
-from gh_promotion.simulator.model import Actor, Repository, SimApp, iso, next_id
+from gh_promotion.simulator.model import (
+    ACTIONS_APP,
+    Actor,
+    CheckRun,
+    Repository,
+    SimApp,
+    iso,
+    next_id,
+)
 from gh_promotion.simulator.world import ZERO_SHA, World
 
 WORKFLOW_PATH = ".github/workflows/ci.yml"
@@ -125,9 +133,29 @@ def complete_workflow_run(
             "html_url": f"{world.base}/{repo.full_name}/blob/{repo.default_branch}/{WORKFLOW_PATH}",
             "badge_url": f"{world.base}/{repo.full_name}/workflows/{name}/badge.svg",
         }
+        repo.workflow_runs.insert(0, run)
+        _job_check_run(repo, full, name, conclusion, suite_id)
         payload = {"action": "completed", "workflow_run": run, "workflow": workflow}
         world.emit_event("workflow_run", repo, who, payload)
         return run
+
+
+def _job_check_run(repo: Repository, sha: str, name: str, conclusion: str, suite_id: int) -> None:
+    """A workflow run's job, as GitHub shows it: a check run of the GitHub Actions App
+    in the run's check suite (no event: gh-promotion subscribes to none of its kind)."""
+    now = time.time()
+    run = CheckRun(
+        next_id(),
+        sha,
+        name,
+        "completed",
+        conclusion,
+        ACTIONS_APP,
+        suite_id,
+        started_at=now,
+        completed_at=now,
+    )
+    repo.check_runs[run.id] = run
 
 
 def create_deployment_status(
@@ -174,6 +202,8 @@ def create_deployment_status(
             "repository_url": api,
             "performed_via_github_app": None,
         }
+        repo.deployments.insert(0, deployment)
+        repo.deployment_statuses.setdefault(deployment_id, []).insert(0, status)
         payload = {"action": "created", "deployment_status": status, "deployment": deployment}
         world.emit_event("deployment_status", repo, who, payload)
         return status

@@ -51,6 +51,10 @@ class SimApp:
         return f"{self.slug}[bot]"
 
 
+# GitHub Actions is itself a GitHub App: its workflow jobs are check runs of this App.
+ACTIONS_APP = SimApp(15368, "", "github-actions")
+
+
 @dataclass
 class Installation:
     """An App installed on an owner: covers every repository of that owner."""
@@ -160,6 +164,9 @@ class Repository:
     check_suites: dict[tuple[str, int], int] = field(default_factory=dict)
     protections: dict[str, Protection] = field(default_factory=dict)
     rulesets: dict[int, Ruleset] = field(default_factory=dict)
+    workflow_runs: list[dict] = field(default_factory=list)  # newest first, as GitHub lists them
+    deployments: list[dict] = field(default_factory=list)  # newest first
+    deployment_statuses: dict[int, list[dict]] = field(default_factory=dict)  # newest first
     created_at: float = field(default_factory=time.time)
     pushed_at: float = field(default_factory=time.time)
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint
 
 from gh_promotion.simulator import views
-from gh_promotion.simulator.api import json_response, require_jwt, services
+from gh_promotion.simulator.api import json_response, paginated, require_jwt, services
 from gh_promotion.simulator.errors import installation_suspended, not_found
 from gh_promotion.simulator.model import Installation, iso
 
@@ -59,7 +59,7 @@ def list_installations():
     mine = [
         i for i in services().tokens.installations.values() if app and i.app.app_id == app.app_id
     ]
-    return json_response([_installation_json(i) for i in mine])
+    return paginated([_installation_json(i) for i in mine])
 
 
 @blueprint.get("/app/installations/<int:installation_id>")

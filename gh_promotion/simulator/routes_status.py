@@ -73,12 +73,26 @@ def commit_check_runs(owner: str, name: str, ref: str):
         runs = checks.for_commit(
             world, repo, sha, request.args.get("check_name"), request.args.get("status")
         )
+    if request.args.get("filter", "latest") == "latest":
+        runs = _latest_per_name(runs)
     page, per_page = page_params()
     start = (page - 1) * per_page
     return json_response(
         {"total_count": len(runs), "check_runs": runs[start : start + per_page]},
         headers=link_header(page, per_page, len(runs)),
     )
+
+
+def _latest_per_name(runs: list[dict]) -> list[dict]:
+    """GitHub's default `filter=latest`: the most recent run of each name (per App)."""
+    seen: set[tuple[str, object]] = set()
+    latest = []
+    for run in runs:  # newest first
+        key = (run["name"], (run.get("app") or {}).get("id"))
+        if key not in seen:
+            seen.add(key)
+            latest.append(run)
+    return latest
 
 
 @blueprint.post(f"{REPO}/check-runs")

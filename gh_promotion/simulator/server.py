@@ -226,6 +226,10 @@ class Simulator:
     def clear_faults(self) -> None:
         self.traffic.clear_faults()
 
+    def set_rate_limit_remaining(self, remaining: int) -> None:
+        """What `X-RateLimit-Remaining` says on every later answer (of 5000)."""
+        self.traffic.rate_limit_remaining = int(remaining)
+
     def set_latency(self, seconds: float) -> None:
         self.traffic.latency = max(0.0, float(seconds))
 

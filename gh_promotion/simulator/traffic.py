@@ -53,6 +53,7 @@ class Traffic:
         self._log: list[LoggedRequest] = []
         self._faults: list[Fault] = []
         self.latency = 0.0
+        self.rate_limit_remaining = 4999  # what every answer's X-RateLimit-Remaining says
 
     def record(self, entry: LoggedRequest) -> None:
         with self._lock:

@@ -307,7 +307,7 @@ def redacted_log() -> Iterator[io.StringIO]:
         yield stream
     finally:
         root = logging.getLogger()
-        for handler in [h for h in root.handlers if isinstance(h, log._Handler)]:
+        for handler in [h for h in root.handlers if isinstance(h, log.JsonLinesHandler)]:
             root.removeHandler(handler)
         root.setLevel(logging.WARNING)
 

@@ -272,14 +272,14 @@ def test_lone_surrogates_in_a_payload_are_logged_escaped(app_service: ServicePro
 
 
 def _records_of(service: ServiceProcess, delivery_id: str) -> list[dict[str, Any]]:
-    """The JSON log records of one delivery, once its access-log line is written."""
+    """The JSON log records of one delivery, once its own line is written."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         records = [r for r in service.log_records() if r.get("delivery_id") == delivery_id]
-        if any(r.get("logger") == "gh_promotion.access" for r in records):
+        if any(r.get("logger") == "gh_promotion.delivery" for r in records):
             return records
         time.sleep(0.05)
-    raise AssertionError(f"no access-log line for {delivery_id}: {''.join(service.stderr)}")
+    raise AssertionError(f"no delivery line for {delivery_id}: {''.join(service.stderr)}")
 
 
 # -- cold start: a skipped GitHub event needs neither PyGithub nor boto3 ----------------
