@@ -114,6 +114,8 @@ def check_run_output(feedback: Feedback, now: datetime | None = None) -> dict[st
     icon = _RENDERING[feedback.status][2]
     arrow = f"{feedback.source} → {feedback.target}"
     title_text = f"{icon} {arrow}: {feedback.status.value.replace('_', ' ')}"
+    if feedback.status is Status.BLOCKED:  # what GitHub said, where `explain` reads it back
+        title_text += f" — {feedback.reason}"
     summary = feedback.reason
     if feedback.waiting and feedback.waiting not in feedback.reason:
         summary += f"\n\n{feedback.waiting[0].upper()}{feedback.waiting[1:]}."

@@ -103,7 +103,6 @@ class StatusInfo(NamedTuple):
     context: str
     state: str  # success, pending, failure, error
     description: str = ""
-    updated_at: str = ""  # ISO 8601, as GitHub writes it
 
 
 class CheckRunInfo(NamedTuple):
@@ -111,17 +110,12 @@ class CheckRunInfo(NamedTuple):
     status: str  # queued, in_progress, completed
     conclusion: str | None
     app_id: int | None = None
-    title: str = ""  # output.title
-    summary: str = ""  # output.summary
-    completed_at: str = ""  # ISO 8601, as GitHub writes it
-    id: int = 0
 
 
 class ReviewInfo(NamedTuple):
     login: str
     state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
     commit_id: str
-    submitted_at: str = ""
 
 
 # How a repository reports each write it makes (or, in a dry run, plans or is
@@ -148,14 +142,6 @@ class Repository(Protocol):
     def oldest_commit(self, branch: str) -> str: ...
 
     def compare(self, base: str, head: str) -> Comparison: ...
-
-    def repository(self) -> Mapping[str, Any]:
-        """The repository as ``GET /repos/{o}/{r}`` renders it (``custom_properties``)."""
-        ...
-
-    def branch_heads(self) -> dict[str, str]:
-        """Every branch and the sha it points at (one read per 100 branches)."""
-        ...
 
     def branch_rules(self, branch: str) -> BranchRules:
         """The branch, its rules, and its protection when readable: two or three reads."""

@@ -66,16 +66,11 @@ def pull_request_info(data: dict[str, Any]) -> PullRequestInfo:
 
 
 def _check_run(data: dict[str, Any]) -> CheckRunInfo:
-    output = data.get("output") or {}
     return CheckRunInfo(
         name=data.get("name", ""),
         status=data.get("status", ""),
         conclusion=data.get("conclusion"),
         app_id=(data.get("app") or {}).get("id"),
-        title=output.get("title") or "",
-        summary=output.get("summary") or "",
-        completed_at=data.get("completed_at") or "",
-        id=data.get("id") or 0,
     )
 
 
@@ -131,20 +126,6 @@ class RepositoryGateway:
         _, data = self._request("GET", f"{self._base}/compare/{quote(base)}...{quote(head)}")
         return Comparison(data["status"], data.get("ahead_by", 0), data.get("behind_by", 0))
 
-    def repository(self) -> dict[str, Any]:
-        return self._request("GET", self._base)[1]
-
-    def branch_heads(self) -> dict[str, str]:
-        """``GET git/matching-refs/heads``: every branch with its sha."""
-        heads: dict[str, str] = {}
-        params = {"per_page": PULLS_PER_PAGE}
-        for page in self._pages(f"{self._base}/git/matching-refs/heads", params):
-            for ref in page:
-                name = str(ref.get("ref", ""))
-                if name.startswith("refs/heads/"):
-                    heads[name[len("refs/heads/") :]] = ref["object"]["sha"]
-        return heads
-
     # -- what a branch requires, what a commit has: only for a blocked promotion,
     # -- promotion.enforceRequiredChecks and `explain` (never on an ordinary delivery)
 
@@ -173,12 +154,7 @@ class RepositoryGateway:
         found: list[StatusInfo] = []
         for page in self._pages(f"{self._base}/commits/{sha}/status", params):
             found.extend(
-                StatusInfo(
-                    s["context"],
-                    s["state"],
-                    s.get("description") or "",
-                    s.get("updated_at") or s.get("created_at") or "",
-                )
+                StatusInfo(s["context"], s["state"], s.get("description") or "")
                 for s in page.get("statuses") or ()
             )
         return found
@@ -199,7 +175,6 @@ class RepositoryGateway:
                     (r.get("user") or {}).get("login", ""),
                     r.get("state", ""),
                     r.get("commit_id") or "",
-                    r.get("submitted_at") or "",
                 )
                 for r in page
             )

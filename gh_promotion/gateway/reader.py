@@ -15,24 +15,28 @@ from urllib.parse import quote
 from gh_promotion.config.model import Config
 from gh_promotion.core.errors import NotFound
 from gh_promotion.gateway.budget import Budget
-from gh_promotion.gateway.client import requester_for
-from gh_promotion.gateway.credentials import app_credentials
+from gh_promotion.gateway.client import _app_auth, requester_for
 from gh_promotion.gateway.github import RepositoryGateway
 from gh_promotion.gateway.http import Http
 from gh_promotion.gateway.ratelimit import Hold
-from gh_promotion.gateway.requester import send
+from gh_promotion.gateway.requester import Requester, send
 
 
 class UnknownRepository(Exception):
     """GitHub knows no such repository, or not for these credentials."""
 
 
-def repository_reader(config: Config, owner: str, name: str, budget: float) -> RepositoryGateway:
-    """The repository, read as the configured credentials allow (``budget`` seconds in all)."""
+def repository_requester(config: Config, owner: str, name: str, budget: float) -> Requester:
+    """A requester for the repository as the configured credentials reach it
+    (``budget`` seconds for every request, retry and wait)."""
     installation = None
     if config.github.auth_mode != "token":
         installation = installation_of(config, owner, name, budget)
-    requester = requester_for(config, installation, budget)
+    return requester_for(config, installation, budget)
+
+
+def read_only(requester: Requester, owner: str, name: str) -> RepositoryGateway:
+    """The gateway as a dry run: a write would only be recorded, never sent."""
     return RepositoryGateway(requester, owner, name, record=lambda write: None, dry_run=True)
 
 
@@ -42,7 +46,7 @@ def installation_of(config: Config, owner: str, name: str, budget: float) -> int
     http = Http(github.api_url)
     url = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}/installation"
     try:
-        jwt = _app_jwt(config)
+        jwt = _app_auth(config.github).token
         response = send(http, Hold("the App"), Budget(budget), "GET", url, f"Bearer {jwt}")
     except NotFound:
         raise UnknownRepository(
@@ -51,10 +55,3 @@ def installation_of(config: Config, owner: str, name: str, budget: float) -> int
     finally:
         http.close()
     return int(response.data["id"])
-
-
-def _app_jwt(config: Config) -> str:
-    from github import Auth  # PyGithub signs the App's JWT, as for a delivery's token exchange
-
-    credentials = app_credentials(config.github)
-    return Auth.AppAuth(int(credentials.app_id), str(credentials.private_key)).token

@@ -48,19 +48,13 @@ def explain_repository(config: Config, full_name: str) -> dict[str, Any]:
     """The ``--json`` document, ``github_requests`` included."""
     if not _FULL_NAME.fullmatch(full_name):
         raise ExplainError(f"{full_name!r} is not a repository name: expected OWNER/REPO")
-    owner, name = full_name.split("/")
-    from gh_promotion.core.explain import Own, explain
-    from gh_promotion.gateway.credentials import app_credentials, check_credentials
-    from gh_promotion.gateway.reader import UnknownRepository, repository_reader
+    from gh_promotion.gateway.credentials import check_credentials
+    from gh_promotion.gateway.reader import UnknownRepository
 
     with counting_requests() as requests:
         try:
             check_credentials(config.github)
-            app_id = None
-            if config.github.auth_mode != "token":
-                app_id = int(app_credentials(config.github).app_id)
-            reader = repository_reader(config, owner, name, EXPLAIN_BUDGET)
-            document = explain(reader, full_name, config, Own.of(config, app_id))
+            document = _explain(config, full_name)
         except (UnknownRepository, NotFound):
             raise ExplainError(
                 f"unknown repository {full_name} (or not readable with these credentials)"
@@ -71,6 +65,59 @@ def explain_repository(config: Config, full_name: str) -> dict[str, Any]:
             raise ExplainError(str(error)) from None
         document["github_requests"] = requests()
     return document
+
+
+def _explain(config: Config, full_name: str) -> dict[str, Any]:
+    """Read each step's facts — as the sweep reads them, plus the comparison and the
+    target's requirements — and explain them (:mod:`gh_promotion.core.explain`)."""
+    from gh_promotion.core import missing as gaps
+    from gh_promotion.core.assess import StepFacts, every_step, needs_merges
+    from gh_promotion.core.assess import promotion_request as request_of
+    from gh_promotion.core.explain import document, explain_step
+    from gh_promotion.core.path import custom_properties, promotion_path
+    from gh_promotion.gateway.reader import read_only, repository_requester
+    from gh_promotion.gateway.snapshot import RateLimit, SnapshotReader
+
+    owner, name = full_name.split("/")
+    requester = repository_requester(config, owner, name, EXPLAIN_BUDGET)
+    gateway = read_only(requester, owner, name)
+    reader = SnapshotReader(requester, owner, name, RateLimit(), config.github.api_url)
+    repository = reader.repository()
+    path = promotion_path(repository, config.promotion)
+    dynamic = config.promotion.dynamic_promotion
+    from_property = dynamic.enabled and bool(custom_properties(repository).get(dynamic.key))
+    branches, pulls = reader.branches(), reader.open_pulls()
+    own = _own(config, path)
+    steps = []
+    for source, target in every_step(path):
+        facts = StepFacts(path, source, target, branches, pulls, own=own)
+        source_sha, target_sha = branches.get(source), branches.get(target)
+        comparison, needs = None, gaps.Requirements()
+        if source_sha and target_sha and source_sha != target_sha:
+            comparison = reader.compare(target_sha, source_sha)
+        request = request_of(facts)
+        if request is not None and comparison is not None and comparison.ahead_by:
+            seen = reader.signals(request.number, request.head_sha, lambda _: False)
+            facts = facts._replace(signals=seen)
+            if needs_merges(facts):
+                facts = facts._replace(merges=reader.merges_into(source))
+            needs = gaps.requirements(gateway.branch_rules(target))
+        steps.append(explain_step(facts, comparison, needs))
+    return document(full_name, path.stages, from_property, steps)
+
+
+def _own(config: Config, path: Any) -> Any:
+    from gh_promotion.core.assess import Own
+    from gh_promotion.runtime.wiring import github_for
+
+    feedback = config.promotion.feedback
+    app_id = github_for(config).own_app_id()
+    return Own.of(
+        path,
+        feedback.check_run.name,
+        feedback.commit_status.context,
+        int(app_id) if app_id else None,
+    )
 
 
 def render(document: Mapping[str, Any]) -> str:
