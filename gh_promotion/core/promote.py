@@ -17,7 +17,8 @@ outcome on the commit. The request budget of each path is visible here:
   the repository opens drafts);
 - fast-forward by sha (status, deployment_status): one list of open pull
   requests, then the update — 2;
-- rollback: one compare, then one forced update per stage.
+- rollback: two compares (the rollback branch still points at the pushed
+  commit; the commit is behind the last stage), then one forced update per stage.
 
 Feedback adds one request per mechanism (check run, commit status). What a
 promotion waits for is read (:mod:`gh_promotion.core.waiting`, 4-6 reads) only
@@ -285,11 +286,19 @@ def rollback(intent: Rollback, gateway: Repository, config: Config) -> Outcome:
     """Force the last stage (and the cascade stages) back to an older commit.
 
     Only a commit strictly behind the last stage is accepted: a rollback never
-    moves a branch forward or sideways.
+    moves a branch forward or sideways. And only while the rollback branch still
+    points at it: a push redelivered later (by a person or by the sweep) must
+    not undo a newer rollback, or roll back further than the branch now asks.
     """
     last, sha = intent.stages[0], intent.sha
     request = PromotionRequest(0, intent.rollback_branch, last, sha)
     try:
+        if gateway.compare(intent.rollback_branch, sha).status != "identical":
+            reason = (
+                f"{intent.rollback_branch} no longer points at {sha[:7]}: this push is stale"
+                " (a redelivery?); nothing rolled back"
+            )
+            return _outcome(Status.SKIPPED, reason, request)
         comparison = gateway.compare(last, sha)
     except GitHubRefusal as refusal:
         reason = f"cannot compare {intent.rollback_branch} with {last}: {refusal.message}"

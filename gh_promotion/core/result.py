@@ -15,6 +15,7 @@ class Status(str, enum.Enum):
     ROLLED_BACK = "rolled_back"
     REJECTED = "rejected"  # a rollback that would move a branch forward or sideways
     PONG = "pong"  # answer to GitHub's ping
+    REDELIVERED = "redelivered"  # a reconcile run asked GitHub to send a failed delivery again
 
 
 # Outcomes a person must look at: exit status 1 for a local invoke.

@@ -8,7 +8,9 @@ One function serves both ways Lambda can be fed:
   back in the shape the event came in.
 - **EventBridge** (``{"detail-type", "detail", "id", "source"}``): the event is
   read by :mod:`gh_promotion.intake.eventbridge` (no signature; it says why) and
-  the delivery goes straight to the core.
+  the delivery goes straight to the core. A *scheduled* event (an EventBridge
+  schedule: ``"source": "aws.events"``, ``"detail-type": "Scheduled Event"``)
+  runs a reconcile (:func:`handle_scheduled`) and returns its summary.
 
 Cold starts matter, so this module imports only the standard library and the
 config model at import time: Flask, mangum and a2wsgi load on the first HTTP
@@ -28,7 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from gh_promotion.config.model import Config
 from gh_promotion.intake.errors import IntakeError
-from gh_promotion.intake.eventbridge import delivery_from_eventbridge, is_eventbridge_event
+from gh_promotion.intake.eventbridge import (
+    delivery_from_eventbridge,
+    is_eventbridge_event,
+    is_scheduled_event,
+)
 
 if TYPE_CHECKING:
     from gh_promotion.runtime.dispatch import Answer
@@ -71,6 +77,7 @@ def event_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
 
     A configuration that fails the start-up check raises :class:`StartupRefused`
     (Lambda counts the invocation as failed), before the event is looked at.
+    A scheduled event runs a reconcile and returns its summary.
     """
     _drop_unredacted_log_handlers()
     from gh_promotion.runtime.startup import StartupRefused
@@ -80,6 +87,8 @@ def event_handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
     except StartupRefused as exc:
         logger.error("refusing to serve: %s", exc.detail)
         raise
+    if is_scheduled_event(event):
+        return handle_scheduled(config)
     outcome = handle_eventbridge(event, config)
     if outcome.status >= 500:
         raise DeliveryNotHandled(outcome.body.get("error", "delivery not handled"))
@@ -119,6 +128,28 @@ def handle_eventbridge(event: LambdaEvent, config: Config) -> Answer:
     except IntakeError as exc:
         return Answer(exc.status, error_body(exc.message))
     return answer(delivery, config)
+
+
+def handle_scheduled(config: Config) -> dict[str, Any]:
+    """One reconcile run (the sweep, then redelivery), for a scheduled event; its summary.
+
+    The summary is ``{"status": "reconciled", "outcomes": {...}, "needs_person",
+    "notes", "results", ...}`` (:meth:`ReconcileReport.to_dict`), also logged as one
+    line. A configuration the sweep cannot run with raises
+    :class:`~gh_promotion.config.errors.ConfigError` (logged first), so the
+    invocation counts as failed. Imported only here: a webhook's cold start does
+    not load the sweep.
+    """
+    from gh_promotion.config.errors import ConfigError
+    from gh_promotion.runtime.reconcile import log_report, run_reconcile
+
+    try:
+        report = run_reconcile(config)
+    except ConfigError as exc:
+        logger.error("refusing to reconcile: %s", exc)
+        raise
+    log_report(report)
+    return {"status": "reconciled", **report.to_dict()}
 
 
 def is_http_event(event: Any) -> bool:

@@ -5,7 +5,9 @@ Interface Emulator) the process becomes the function: awslambdaric polls the
 Runtime API and calls our handler per invocation. Without it, one event JSON is
 read from stdin or a file and handled here, which is how a person replays an
 event: the response JSON alone goes to stdout, logs go to stderr, and the exit
-status says what happened (0 handled, 1 promotion failed, 2 bad input).
+status says what happened (0 handled, 1 promotion failed, 2 bad input). A
+scheduled event (``lambda event --event scheduled.json``) runs a reconcile:
+its summary on stdout, 1 when an outcome needs a person.
 """
 
 from __future__ import annotations
@@ -137,9 +139,24 @@ def _invoke_event(config: Config, event: dict[str, Any], out: TextIO) -> int:
             " (this is an HTTP event: use `lambda http`)" if aws_lambda.is_http_event(event) else ""
         )
         return _bad_input(f"not an EventBridge event: needs detail-type and detail{hint}")
+    if aws_lambda.is_scheduled_event(event):
+        return _invoke_scheduled(config, out)
     outcome = aws_lambda.handle_eventbridge(event, config)
     print(json.dumps(outcome.body), file=out, flush=True)
     return _exit_for(outcome.status, outcome.body)
+
+
+def _invoke_scheduled(config: Config, out: TextIO) -> int:
+    """A scheduled event: one reconcile run; 1 when an outcome needs a person."""
+    from gh_promotion.config.errors import ConfigError
+    from gh_promotion.runtime import aws_lambda
+
+    try:
+        summary = aws_lambda.handle_scheduled(config)
+    except ConfigError as exc:
+        return _bad_input(str(exc))
+    print(json.dumps(summary), file=out, flush=True)
+    return EXIT_FAILED if summary["needs_person"] else EXIT_HANDLED
 
 
 def _http_body(response: dict[str, Any]) -> dict[str, Any]:

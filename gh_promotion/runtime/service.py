@@ -10,6 +10,11 @@ and pings run on their own small pool and are never queued behind them.
 Plain ``waitress.serve`` dies on SIGTERM with requests in flight. Here SIGTERM
 (and SIGINT) close the listening socket, close idle and half-received
 connections, let every request already received run to its answer, then exit 0.
+
+With ``service.reconcileInterval`` set, a reconcile (the sweep, then
+redelivery) also runs every interval on a thread of its own
+(:mod:`gh_promotion.runtime.reconcile_loop`), reported by ``/healthz``; SIGTERM
+stops it too, a run in flight getting what is left of the shutdown grace.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from gh_promotion.config.model import Config
+from gh_promotion.runtime.reconcile_loop import ReconcileLoop, check_reconcile
 from gh_promotion.runtime.startup import StartupRefused, check_credentials, log_startup_warnings
 
 logger = logging.getLogger(__name__)
@@ -48,9 +54,11 @@ def serve(config: Config, origins: Mapping[str, str] | None = None) -> int:
     log_startup_warnings(config)
     try:
         check_credentials(config, origins)
+        check_reconcile(config)
         from gh_promotion.runtime.webapp import create_app, webhook_path
 
-        app = create_app(config)
+        sweeper = ReconcileLoop(config) if config.service.reconcile_interval > 0 else None
+        app = create_app(config, health=sweeper.health if sweeper else None)
         server = build_server(app, config)
     except StartupRefused as exc:
         print(f"gh-promotion: refusing to start: {exc.detail}", file=sys.stderr)
@@ -61,8 +69,18 @@ def serve(config: Config, origins: Mapping[str, str] | None = None) -> int:
     loop = GracefulServer(server)
     host, port = server.effective_host, server.effective_port
     _tell(f"gh-promotion service listening on http://{host}:{port}{webhook_path(config)}")
-    with _stop_on_signals(loop.request_stop):
+
+    def stop(*_: object) -> None:
+        if sweeper is not None:
+            sweeper.stop()
+        loop.request_stop()
+
+    if sweeper is not None:
+        sweeper.start()
+    with _stop_on_signals(stop):
         loop.run()
+    if sweeper is not None and not sweeper.join(max(0.0, loop.grace_left())):
+        logger.error("stopped with a reconcile run still going; the next run resumes it")
     return EXIT_OK
 
 
@@ -127,6 +145,13 @@ class GracefulServer:
         self._grace_seconds = grace_seconds
         self._stop = threading.Event()
         self._next_fit = 0.0
+        self._deadline: float | None = None  # of the shutdown grace, once stopping
+
+    def grace_left(self) -> float:
+        """Seconds left of the shutdown grace (all of it before a stop)."""
+        if self._deadline is None:
+            return self._grace_seconds
+        return self._deadline - time.monotonic()
 
     def request_stop(self, *_: object) -> None:
         """Safe from a signal handler: it only sets a flag the loop polls."""
@@ -152,7 +177,7 @@ class GracefulServer:
         in_flight = sum(1 for channel in self._channels() if channel.requests)
         _tell(f"gh-promotion service stopping: finishing {in_flight} request(s) in flight")
         wasyncore.dispatcher.close(self._server)  # the listening socket only, not the trigger
-        deadline = time.monotonic() + self._grace_seconds
+        deadline = self._deadline = time.monotonic() + self._grace_seconds
         while self._server.active_channels and time.monotonic() < deadline:
             self._close_idle_channels()
             self._poll_once()

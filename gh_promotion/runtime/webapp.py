@@ -1,6 +1,7 @@
 """The Flask app both the service and Lambda HTTP serve.
 
-Two routes: POST on ``service.path`` (the webhook) and ``GET /healthz``.
+Two routes: POST on ``service.path`` (the webhook) and ``GET /healthz`` (which
+also reports the background reconcile, when the service runs one).
 Every answer is JSON, every request leaves one JSON log line (a delivery's own
 line, or the access line), and no
 request, however malformed, gets a traceback or an HTML error page.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -37,8 +39,11 @@ def enable_access_log() -> None:
 HEALTH_PATH = "/healthz"
 
 
-def create_app(config: Config) -> Flask:
-    """The WSGI app for ``config``; raises ``StartupRefused`` when it has no webhook secret."""
+def create_app(config: Config, health: Callable[[], dict[str, Any]] | None = None) -> Flask:
+    """The WSGI app for ``config``; raises ``StartupRefused`` when it has no webhook secret.
+
+    ``health``, when given, adds its answer to ``/healthz`` as ``reconcile``.
+    """
     secret = webhook_secret(config)
     enable_access_log()
     limit = config.service.max_body_bytes
@@ -63,8 +68,11 @@ def create_app(config: Config) -> Flask:
         g.delivery_logged = True  # its line carries the HTTP fields: no access line
         return json_response(outcome.status, outcome.body)
 
-    def health() -> Response:
-        return json_response(200, {"status": "ok", "version": __version__})
+    def healthz() -> Response:
+        body: dict[str, Any] = {"status": "ok", "version": __version__}
+        if health is not None:
+            body["reconcile"] = health()
+        return json_response(200, body)
 
     app.add_url_rule(
         webhook_path(config),
@@ -73,7 +81,7 @@ def create_app(config: Config) -> Flask:
         methods=["POST"],
         provide_automatic_options=False,
     )
-    app.add_url_rule(HEALTH_PATH, "health", health, methods=["GET"])
+    app.add_url_rule(HEALTH_PATH, "health", healthz, methods=["GET"])
     _install_error_handlers(app)
     _install_access_log(app)
     return app

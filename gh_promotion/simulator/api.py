@@ -277,6 +277,7 @@ def create_app(svc: Services) -> Flask:
     from gh_promotion.simulator import (
         routes_app,
         routes_control,
+        routes_hook,
         routes_pulls,
         routes_reads,
         routes_repos,
@@ -294,14 +295,14 @@ def create_app(svc: Services) -> Flask:
     app.register_error_handler(Exception, _unexpected)
     modules = (
         routes_app,
+        routes_hook,
         routes_repos,
         routes_rules,
         routes_pulls,
         routes_status,
         routes_reads,
-        routes_control,
     )
-    for module in modules:
+    for module in (*modules, routes_control):
         app.register_blueprint(module.blueprint)
     return app
 

@@ -18,6 +18,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from gh_promotion.simulator import checks, ci_events, pulls, rulesets, statuses, views
 from gh_promotion.simulator.api import Services, create_app
 from gh_promotion.simulator.auth import TokenBook
+from gh_promotion.simulator.hook_log import HookDelivery
 from gh_promotion.simulator.model import Actor, Protection, Repository, SimApp
 from gh_promotion.simulator.traffic import Fault, LoggedRequest, Traffic
 from gh_promotion.simulator.webhooks import SentDelivery, WebhookSender
@@ -176,7 +177,18 @@ class Simulator:
         return self.webhooks.deliveries
 
     def clear_deliveries(self) -> None:
+        """Forget the deliveries sent so far, and the App's delivery log with them."""
         self.webhooks.clear()
+
+    @property
+    def hook_deliveries(self) -> list[HookDelivery]:
+        """Every attempt sent to the webhook URL, newest first, as `GET /app/hook/deliveries`
+        lists them (a redelivery is a new attempt with the same `guid`)."""
+        return self.webhooks.hook_log.newest_first()
+
+    def age_hook_deliveries(self, seconds: float) -> None:
+        """Make every delivery attempt so far `seconds` older (tests of look-back windows)."""
+        self.webhooks.hook_log.age(seconds)
 
     # ----------------------------------------------------------------- traffic
 

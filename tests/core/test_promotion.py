@@ -397,6 +397,20 @@ def test_rollback_to_where_production_already_is_is_skipped(github, released):
     assert result.status is Status.SKIPPED
 
 
+def test_a_stale_rollback_push_redelivered_later_moves_nothing(github, released):
+    """A redelivered rollback push must not undo what the rollback branch now says."""
+    repo = released
+    production = repo.branch_sha("production")
+    first = older(repo, production)
+    repo.set_branch("rollback-production", first)
+    stale = payloads.push(repo.full_name, "rollback-production", first, properties=PROPS)
+    repo.set_branch("rollback-production", production)  # rolled forward again since
+    result = github.deliver("push", stale, rollback_config(github))
+    assert result.status is Status.SKIPPED and "stale" in result.reason
+    assert repo.branch_sha("production") == production == repo.branch_sha("canary")
+    assert not result.writes
+
+
 def test_a_rollback_failing_midway_says_which_stages_moved(github, released):
     repo = released
     production = repo.branch_sha("production")
