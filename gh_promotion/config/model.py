@@ -113,6 +113,9 @@ class PromotionConfig(NamedTuple):
     rollback: RollbackConfig = RollbackConfig()
     feedback: FeedbackConfig = FeedbackConfig()
     dry_run: bool = False
+    # Refuse to fast-forward while a required status check of the target (branch
+    # protection, rulesets) has not passed on the head: for an App that bypasses them.
+    enforce_required_checks: bool = False
 
 
 class GitHubConfig(NamedTuple):

@@ -18,19 +18,23 @@ the one thing a transport must supply.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple, Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple, Protocol
 
 from gh_promotion.core.result import Write
 
 __all__ = [
+    "BranchRules",
+    "CheckRunInfo",
     "Comparison",
     "GitHub",
     "Merge",
     "PullRequestInfo",
     "Record",
     "Repository",
+    "ReviewInfo",
     "Signal",
+    "StatusInfo",
     "Write",
 ]
 
@@ -84,6 +88,37 @@ class Comparison(NamedTuple):
     merge_base: str = ""  # the common ancestor's sha: head's own sha when head is behind
 
 
+class BranchRules(NamedTuple):
+    """What GitHub says a branch requires, as read (``core.missing`` reads the meaning):
+    the branch (its protection's required checks, for any reader), the rules of the
+    rulesets on it, and the full protection when readable (admins only), else None."""
+
+    branch: Mapping[str, Any]
+    rules: tuple[Mapping[str, Any], ...]
+    protection: Mapping[str, Any] | None = None
+
+
+class StatusInfo(NamedTuple):
+    """A commit status, newest first as GitHub lists them."""
+
+    context: str
+    state: str  # success, pending, failure, error
+    description: str = ""
+
+
+class CheckRunInfo(NamedTuple):
+    name: str
+    status: str  # queued, in_progress, completed
+    conclusion: str | None
+    app_id: int | None = None
+
+
+class ReviewInfo(NamedTuple):
+    login: str
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
+    commit_id: str
+
+
 # How a repository reports each write it makes (or, in a dry run, plans or is
 # refused) to the core, which keeps the list for the delivery's result.
 Record = Callable[[Write], None]
@@ -108,6 +143,16 @@ class Repository(Protocol):
     def oldest_commit(self, branch: str) -> str: ...
 
     def compare(self, base: str, head: str) -> Comparison: ...
+
+    def branch_rules(self, branch: str) -> BranchRules:
+        """The branch, its rules, and its protection when readable: two or three reads."""
+        ...
+
+    def commit_statuses(self, sha: str) -> list[StatusInfo]: ...
+
+    def check_runs(self, sha: str) -> list[CheckRunInfo]: ...
+
+    def reviews(self, number: int) -> list[ReviewInfo]: ...
 
     def create_pull_request(
         self, head: str, base: str, title: str, body: str, *, draft: bool

@@ -36,7 +36,16 @@ from gh_promotion.core.errors import (
     NotFound,
     PullRequestExists,
 )
-from gh_promotion.core.ports import Comparison, PullRequestInfo, Record, Write
+from gh_promotion.core.ports import (
+    BranchRules,
+    CheckRunInfo,
+    Comparison,
+    PullRequestInfo,
+    Record,
+    ReviewInfo,
+    StatusInfo,
+    Write,
+)
 
 PULLS_PER_PAGE = 100
 
@@ -53,6 +62,15 @@ def pull_request_info(data: dict[str, Any]) -> PullRequestInfo:
         draft=bool(data.get("draft")),
         same_repository=head_repo.get("id") == base_repo.get("id"),
         url=data.get("html_url") or "",
+    )
+
+
+def _check_run(data: dict[str, Any]) -> CheckRunInfo:
+    return CheckRunInfo(
+        name=data.get("name", ""),
+        status=data.get("status", ""),
+        conclusion=data.get("conclusion"),
+        app_id=(data.get("app") or {}).get("id"),
     )
 
 
@@ -110,6 +128,60 @@ class RepositoryGateway:
         return Comparison(
             data["status"], data.get("ahead_by", 0), data.get("behind_by", 0), merge_base
         )
+
+    # -- what a branch requires, what a commit has: only for a blocked promotion,
+    # -- promotion.enforceRequiredChecks and `explain` (never on an ordinary delivery)
+
+    def branch_rules(self, branch: str) -> BranchRules:
+        """The branch (protection's required checks, for any reader), the rules of its
+        rulesets, and — when the branch is protected — the full protection if this
+        caller may read it (admins only; an App without Administration gets a 403)."""
+        _, data = self._request("GET", f"{self._base}/branches/{quote(branch)}")
+        rules: list[dict[str, Any]] = []
+        params = {"per_page": PULLS_PER_PAGE}
+        for page in self._pages(f"{self._base}/rules/branches/{quote(branch)}", params):
+            rules.extend(page)
+        protection = None
+        if data.get("protected"):
+            try:
+                _, protection = self._request(
+                    "GET", f"{self._base}/branches/{quote(branch)}/protection"
+                )
+            except GitHubRefusal:
+                protection = None  # not an admin: the branch's required checks stand alone
+        return BranchRules(data, tuple(rules), protection)
+
+    def commit_statuses(self, sha: str) -> list[StatusInfo]:
+        """The latest status of each context on ``sha`` (the combined status)."""
+        params = {"per_page": PULLS_PER_PAGE}
+        found: list[StatusInfo] = []
+        for page in self._pages(f"{self._base}/commits/{sha}/status", params):
+            found.extend(
+                StatusInfo(s["context"], s["state"], s.get("description") or "")
+                for s in page.get("statuses") or ()
+            )
+        return found
+
+    def check_runs(self, sha: str) -> list[CheckRunInfo]:
+        params = {"per_page": PULLS_PER_PAGE}
+        found: list[CheckRunInfo] = []
+        for page in self._pages(f"{self._base}/commits/{sha}/check-runs", params):
+            found.extend(_check_run(run) for run in page.get("check_runs") or ())
+        return found
+
+    def reviews(self, number: int) -> list[ReviewInfo]:
+        params = {"per_page": PULLS_PER_PAGE}
+        found: list[ReviewInfo] = []
+        for page in self._pages(f"{self._base}/pulls/{number}/reviews", params):
+            found.extend(
+                ReviewInfo(
+                    (r.get("user") or {}).get("login", ""),
+                    r.get("state", ""),
+                    r.get("commit_id") or "",
+                )
+                for r in page
+            )
+        return found
 
     # -- writes ------------------------------------------------------------
 
