@@ -308,6 +308,25 @@ def config_show(ctx: click.Context, **_: Any) -> int:
     return 0
 
 
+@cli.command("explain", context_settings=CONTEXT)
+@click.argument("repository", metavar="OWNER/REPO")
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON document")
+@with_options("root")
+@click.pass_context
+def explain_command(ctx: click.Context, repository: str, as_json: bool, **_: Any) -> int:
+    """Show each step of a repository's promotion path and what it waits for.
+
+    Only reads from GitHub (same configuration and authentication as the other
+    commands) and says how many requests it made. The table or the JSON goes to
+    stdout; logs go to stderr. See docs/explain.md.
+    """
+    config, _origins = resolve(ctx)
+    start_logging(config, to_stderr=True)
+    from gh_promotion.runtime.explain import run_explain
+
+    return run_explain(config, repository, as_json=as_json)
+
+
 @cli.command("reconcile", context_settings=CONTEXT)
 @with_options("root")
 @click.option(

@@ -134,6 +134,9 @@ class PromotionConfig(NamedTuple):
     rollback: RollbackConfig = RollbackConfig()
     feedback: FeedbackConfig = FeedbackConfig()
     dry_run: bool = False
+    # Refuse to fast-forward while a required status check of the target (branch
+    # protection, rulesets) has not passed on the head: for an App that bypasses them.
+    enforce_required_checks: bool = False
     # The gates of docs/gates.md; all off by default.
     soak: tuple[tuple[str, float], ...] = ()  # (stage, seconds a commit must hold it)
     soak_mode: str = "latest"

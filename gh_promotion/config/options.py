@@ -261,6 +261,15 @@ OPTIONS: tuple[Option, ...] = (
         env="PROMOTION_DRY_RUN",
     ),
     Option(
+        "promotion.enforce_required_checks",
+        "bool",
+        "Refuse to fast-forward while a required status check of the target branch "
+        "(branch protection, rulesets) has not passed on the head, even when the App "
+        "bypasses them; costs a few reads per fast-forward",
+        flag="promotion-enforce-required-checks",
+        env="PROMOTION_ENFORCE_REQUIRED_CHECKS",
+    ),
+    Option(
         "promotion.soak",
         "durations",
         "How long a commit must hold a stage before it moves on to the next, per stage"

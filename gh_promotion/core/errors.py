@@ -97,5 +97,17 @@ class BranchProtected(GitHubRefusal):
     """Branch protection refused the update (required checks or reviews not met yet)."""
 
 
+class RulesViolated(BranchProtected):
+    """A repository ruleset refused the update (GH013 "Repository rule violations found").
+
+    ``rules`` are GitHub's lines naming each violated rule, e.g.
+    ``Required status check "ci" is expected.``; the message quotes them all.
+    """
+
+    def __init__(self, rules: tuple[str, ...], status: int = 422) -> None:
+        super().__init__(" ".join(("Repository rule violations found:", *rules)), status)
+        self.rules = rules
+
+
 class NotFound(GitHubRefusal):
     pass

@@ -42,9 +42,10 @@ class Feedback(NamedTuple):
     stages: tuple[str, ...]
     reason: str
     pull_request: int | None = None
+    waiting: str = ""  # what it still waits for: 'waiting for: check "ci", 1 approval'
 
     @classmethod
-    def of(cls, outcome: Outcome, stages: tuple[str, ...]) -> Feedback:
+    def of(cls, outcome: Outcome, stages: tuple[str, ...], waiting: str = "") -> Feedback:
         """The outcome as it is reported on its commit, along the repository's path."""
         return cls(
             outcome.status,
@@ -54,6 +55,7 @@ class Feedback(NamedTuple):
             stages,
             outcome.reason,
             outcome.pull_request,
+            waiting,
         )
 
     @property
@@ -92,9 +94,13 @@ def status_state(feedback: Feedback) -> str:
 
 
 def status_description(feedback: Feedback, now: datetime | None = None) -> str:
-    """``✅ 2/4 @ 2026-11-26T10:00:00Z`` when promoted or pending; the reason otherwise."""
+    """``✅ 2/4 @ 2026-11-26T10:00:00Z`` when promoted; when pending, what it waits for
+    (``⏳ 2/4 waiting for: check "ci", 1 approval``) if known; the reason otherwise
+    (it starts with what a blocked promotion waits for)."""
     icon = _RENDERING[feedback.status][2]
-    if feedback.status in (Status.PROMOTED, Status.PENDING, Status.ROLLED_BACK):
+    if feedback.status is Status.PENDING and feedback.waiting:
+        text = f"{icon} {feedback.progress} {feedback.waiting}"
+    elif feedback.status in (Status.PROMOTED, Status.PENDING, Status.ROLLED_BACK):
         text = f"{icon} {feedback.progress} @ {_timestamp(now)}"
     else:
         text = f"{icon} {feedback.reason}"
@@ -110,7 +116,12 @@ def check_run_output(feedback: Feedback, now: datetime | None = None) -> dict[st
     icon = _RENDERING[feedback.status][2]
     arrow = f"{feedback.source} → {feedback.target}"
     title_text = f"{icon} {arrow}: {feedback.status.value.replace('_', ' ')}"
-    summary = f"{feedback.reason}\n\nStage {feedback.progress} of the promotion path."
+    if feedback.status is Status.BLOCKED:  # what GitHub said, where `explain` reads it back
+        title_text += f" — {feedback.reason}"
+    summary = feedback.reason
+    if feedback.waiting and feedback.waiting not in feedback.reason:
+        summary += f"\n\n{feedback.waiting[0].upper()}{feedback.waiting[1:]}."
+    summary += f"\n\nStage {feedback.progress} of the promotion path."
     if feedback.pull_request is not None:
         summary += f" Pull request #{feedback.pull_request}."
     text = "\n".join(

@@ -18,13 +18,15 @@ the one thing a transport must supply.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from gh_promotion.core.result import Write
 
 __all__ = [
+    "BranchRules",
+    "CheckRunInfo",
     "Comparison",
     "GitHub",
     "IssueInfo",
@@ -33,7 +35,9 @@ __all__ = [
     "Record",
     "RefChange",
     "Repository",
+    "ReviewInfo",
     "Signal",
+    "StatusInfo",
     "Write",
 ]
 
@@ -105,6 +109,37 @@ class Comparison(NamedTuple):
     merge_base: str = ""  # the common ancestor's sha: head's own sha when head is behind
 
 
+class BranchRules(NamedTuple):
+    """What GitHub says a branch requires, as read (``core.missing`` reads the meaning):
+    the branch (its protection's required checks, for any reader), the rules of the
+    rulesets on it, and the full protection when readable (admins only), else None."""
+
+    branch: Mapping[str, Any]
+    rules: tuple[Mapping[str, Any], ...]
+    protection: Mapping[str, Any] | None = None
+
+
+class StatusInfo(NamedTuple):
+    """A commit status, newest first as GitHub lists them."""
+
+    context: str
+    state: str  # success, pending, failure, error
+    description: str = ""
+
+
+class CheckRunInfo(NamedTuple):
+    name: str
+    status: str  # queued, in_progress, completed
+    conclusion: str | None
+    app_id: int | None = None
+
+
+class ReviewInfo(NamedTuple):
+    login: str
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
+    commit_id: str
+
+
 # How a repository reports each write it makes (or, in a dry run, plans or is
 # refused) to the core, which keeps the list for the delivery's result.
 Record = Callable[[Write], None]
@@ -145,6 +180,16 @@ class Repository(Protocol):
     def create_issue(self, title: str, body: str, labels: tuple[str, ...]) -> int | None:
         """The new issue's number; None in a dry run."""
         ...
+
+    def branch_rules(self, branch: str) -> BranchRules:
+        """The branch, its rules, and its protection when readable: two or three reads."""
+        ...
+
+    def commit_statuses(self, sha: str) -> list[StatusInfo]: ...
+
+    def check_runs(self, sha: str) -> list[CheckRunInfo]: ...
+
+    def reviews(self, number: int) -> list[ReviewInfo]: ...
 
     def create_pull_request(
         self, head: str, base: str, title: str, body: str, *, draft: bool

@@ -25,7 +25,10 @@ A fast-forward first passes the gates of docs/gates.md (:mod:`gating` says
 what each reads: nothing for freezes, one read each for a hold or a soak, and
 only when configured for that step).
 
-Feedback adds one request per mechanism (check run, commit status).
+Feedback adds one request per mechanism (check run, commit status). What a
+promotion waits for is read (:mod:`gh_promotion.core.waiting`, 4-6 reads) only
+once GitHub refuses a fast-forward, and before each one with
+``promotion.enforceRequiredChecks`` (2-5 reads).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 from gh_promotion.config.model import Config
 from gh_promotion.core import feedback as fb
 from gh_promotion.core import gating
+from gh_promotion.core import missing as gaps
+from gh_promotion.core import waiting as waits
 from gh_promotion.core.errors import (
     BranchMissing,
     BranchProtected,
@@ -121,20 +126,21 @@ def open_promotion(intent: OpenPromotion, gateway: Repository, config: Config) -
             number = attempt()
     except PullRequestExists:
         reason = f"a promotion request {source}→{target} is already open"
-        return _report(gateway, config, intent.repo, request, Status.PENDING, reason)
+        waiting = _waiting(draft=False)
+        return _report(gateway, config, intent.repo, request, Status.PENDING, reason, waiting)
     except NoCommitsBetween:
         return _outcome(Status.SKIPPED, f"{target} already holds every commit of {source}", request)
     except GitHubRefusal as refusal:
         return _outcome(Status.FAILED, f"GitHub refused the promotion: {refusal.message}", request)
 
     opened = PromotionRequest(number or 0, source, target, sha, draft=intent.draft)
-    waits = "ready for review" if intent.draft else "an approval or a green check"
     what = f"{'draft ' if intent.draft else ''}promotion request {source}→{target}"
+    waiting = _waiting(draft=intent.draft)
     if config.promotion.dry_run:
         reason = f"would open a {what}"
     else:
-        reason = f"opened {what} #{number}; it waits for {waits}"
-    return _report(gateway, config, intent.repo, opened, Status.PENDING, reason)
+        reason = f"opened {what} #{number}; {waiting}"
+    return _report(gateway, config, intent.repo, opened, Status.PENDING, reason, waiting)
 
 
 def _create_target_branch(gateway: Repository, source: str, target: str) -> None:
@@ -166,8 +172,15 @@ def _pull_request_body(repo: Repo, source: str, target: str) -> str:
 @carries(MarkPending)
 def mark_pending(intent: MarkPending, gateway: Repository, config: Config) -> Outcome:
     request = intent.request
-    reason = f"#{request.number} waits for an approval or a green check"
-    return _report(gateway, config, intent.repo, request, Status.PENDING, reason)
+    waiting = _waiting(draft=bool(request.draft))
+    reason = f"#{request.number} is {waiting}"
+    return _report(gateway, config, intent.repo, request, Status.PENDING, reason, waiting)
+
+
+def _waiting(*, draft: bool) -> str:
+    """What a request that was just opened or updated waits for, from what the delivery
+    knows (no read: the branch's requirements are read only once GitHub refuses)."""
+    return gaps.waiting_for(gaps.missing(gaps.Requirements(), gaps.Head({}, draft=draft)))
 
 
 # -- fast-forward -------------------------------------------------------------------
@@ -206,8 +219,12 @@ def fast_forward(
         if gate.status in (Status.FROZEN, Status.HELD) and gate.status is request.reported:
             outcome = _outcome(gate.status, gate.reason, request)  # the commit says so already
         else:
-            outcome = _report(gateway, config, repo, request, gate.status, gate.reason)
+            soaking = gate.reason if gate.status is Status.PENDING else ""  # the status's text
+            outcome = _report(gateway, config, repo, request, gate.status, gate.reason, soaking)
         return outcome._replace(override=bool(gate.overridden))
+    held = _hold_for_required_checks(repo, request, gateway, config)
+    if held is not None:
+        return held
     try:
         gateway.fast_forward(request.target, request.head_sha)
     except NotFastForward as refusal:
@@ -216,8 +233,7 @@ def fast_forward(
         )
         return _report(gateway, config, repo, request, Status.FAILED, reason)
     except BranchProtected as refusal:
-        reason = f"{request.target} is protected and not ready: {refusal.message}"
-        return _report(gateway, config, repo, request, Status.BLOCKED, reason)
+        return _blocked(repo, request, refusal, gateway, config)
     except GitHubRefusal as refusal:
         reason = f"GitHub refused to move {request.target}: {refusal.message}"
         return _report(gateway, config, repo, request, Status.FAILED, reason)
@@ -228,6 +244,38 @@ def fast_forward(
         reason += f"; the {label} label overrode the freeze ({gate.overridden})"
     outcome = _report(gateway, config, repo, request, Status.PROMOTED, reason)
     return outcome._replace(override=bool(gate.overridden))
+
+
+def _blocked(
+    repo: Repo,
+    request: PromotionRequest,
+    refusal: BranchProtected,
+    gateway: Repository,
+    config: Config,
+) -> Outcome:
+    """GitHub refused the update (protection, rulesets): say what it said and what is missing.
+
+    Only here, after the refusal, are the target's rules and the head's checks and
+    reviews read — never on an ordinary delivery.
+    """
+    waiting = gaps.waiting_for(waits.after_refusal(request, refusal, gateway))
+    said = f"{request.target} is protected and not ready: {refusal.message}"
+    reason = f"{waiting} ({said})" if waiting else said
+    return _report(gateway, config, repo, request, Status.BLOCKED, reason, waiting)
+
+
+def _hold_for_required_checks(
+    repo: Repo, request: PromotionRequest, gateway: Repository, config: Config
+) -> Outcome | None:
+    """With ``promotion.enforceRequiredChecks``: pending while a required check of the
+    target has not passed on the head — for an App that bypasses protection and rulesets."""
+    if not config.promotion.enforce_required_checks:
+        return None
+    waiting = waits.required_checks(request, gateway)
+    if not waiting:
+        return None
+    reason = f"{waiting} before {request.target} moves (promotion.enforceRequiredChecks)"
+    return _report(gateway, config, repo, request, Status.PENDING, reason, waiting)
 
 
 @carries(FastForwardSha)
@@ -361,10 +409,15 @@ def _report(
     request: PromotionRequest,
     status: Status,
     reason: str,
+    waiting: str = "",
 ) -> Outcome:
-    """The outcome, reported on the head commit; a failed report never undoes it."""
+    """The outcome, reported on the head commit; a failed report never undoes it.
+
+    ``waiting``: what the promotion still waits for (``waiting for: check "ci"``), for
+    the feedback's short forms.
+    """
     outcome = _outcome(status, reason, request)
-    feedback = fb.Feedback.of(outcome, repo.path.stages)
+    feedback = fb.Feedback.of(outcome, repo.path.stages, waiting)
     for post in _feedback_writers(config):
         try:
             post(gateway, config, feedback)

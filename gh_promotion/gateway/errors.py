@@ -21,7 +21,10 @@ from gh_promotion.core.errors import (
     NotFound,
     PullRequestExists,
     ReferenceExists,
+    RulesViolated,
 )
+
+GH013 = "repository rule violations found"
 
 
 def error_messages(data: Any) -> list[str]:
@@ -50,6 +53,8 @@ def classify(status: int, data: Any) -> GitHubRefusal:
     lowered = text.lower()
     if status == 404:
         return NotFound(text or "Not Found", status)
+    if GH013 in lowered:
+        return RulesViolated(_violated_rules(messages), status)
     if "a pull request already exists" in lowered:
         return PullRequestExists(text, status)
     if "no commits between" in lowered:
@@ -63,6 +68,15 @@ def classify(status: int, data: Any) -> GitHubRefusal:
     if _names_invalid_branch(data):
         return BranchMissing(text, status)
     return GitHubRefusal(text or f"GitHub answered {status}", status)
+
+
+def _violated_rules(messages: list[str]) -> tuple[str, ...]:
+    """GitHub's lines after "Repository rule violations found", one per violated rule
+    (in ``message`` separated by blank lines, or as ``errors[]``)."""
+    lines = [line.strip() for m in messages for line in m.splitlines()]
+    return tuple(
+        dict.fromkeys(line for line in lines if line and not line.lower().startswith(GH013))
+    )
 
 
 def _names_invalid_branch(data: Any) -> bool:

@@ -38,11 +38,15 @@ from gh_promotion.core.errors import (
     PullRequestExists,
 )
 from gh_promotion.core.ports import (
+    BranchRules,
+    CheckRunInfo,
     Comparison,
     IssueInfo,
     PullRequestInfo,
     Record,
     RefChange,
+    ReviewInfo,
+    StatusInfo,
     Write,
 )
 
@@ -81,6 +85,15 @@ def _label_names(labels: Any) -> tuple[str, ...]:
 def _timestamp(text: str) -> datetime:
     """GitHub's ``2026-12-03T14:05:00Z``."""
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def _check_run(data: dict[str, Any]) -> CheckRunInfo:
+    return CheckRunInfo(
+        name=data.get("name", ""),
+        status=data.get("status", ""),
+        conclusion=data.get("conclusion"),
+        app_id=(data.get("app") or {}).get("id"),
+    )
 
 
 class RepositoryGateway:
@@ -164,6 +177,60 @@ class RepositoryGateway:
                 IssueInfo(i["number"], i["title"], i.get("body") or "", i["html_url"])
                 for i in page
                 if "pull_request" not in i
+            )
+        return found
+
+    # -- what a branch requires, what a commit has: only for a blocked promotion,
+    # -- promotion.enforceRequiredChecks and `explain` (never on an ordinary delivery)
+
+    def branch_rules(self, branch: str) -> BranchRules:
+        """The branch (protection's required checks, for any reader), the rules of its
+        rulesets, and — when the branch is protected — the full protection if this
+        caller may read it (admins only; an App without Administration gets a 403)."""
+        _, data = self._request("GET", f"{self._base}/branches/{quote(branch)}")
+        rules: list[dict[str, Any]] = []
+        params = {"per_page": PULLS_PER_PAGE}
+        for page in self._pages(f"{self._base}/rules/branches/{quote(branch)}", params):
+            rules.extend(page)
+        protection = None
+        if data.get("protected"):
+            try:
+                _, protection = self._request(
+                    "GET", f"{self._base}/branches/{quote(branch)}/protection"
+                )
+            except GitHubRefusal:
+                protection = None  # not an admin: the branch's required checks stand alone
+        return BranchRules(data, tuple(rules), protection)
+
+    def commit_statuses(self, sha: str) -> list[StatusInfo]:
+        """The latest status of each context on ``sha`` (the combined status)."""
+        params = {"per_page": PULLS_PER_PAGE}
+        found: list[StatusInfo] = []
+        for page in self._pages(f"{self._base}/commits/{sha}/status", params):
+            found.extend(
+                StatusInfo(s["context"], s["state"], s.get("description") or "")
+                for s in page.get("statuses") or ()
+            )
+        return found
+
+    def check_runs(self, sha: str) -> list[CheckRunInfo]:
+        params = {"per_page": PULLS_PER_PAGE}
+        found: list[CheckRunInfo] = []
+        for page in self._pages(f"{self._base}/commits/{sha}/check-runs", params):
+            found.extend(_check_run(run) for run in page.get("check_runs") or ())
+        return found
+
+    def reviews(self, number: int) -> list[ReviewInfo]:
+        params = {"per_page": PULLS_PER_PAGE}
+        found: list[ReviewInfo] = []
+        for page in self._pages(f"{self._base}/pulls/{number}/reviews", params):
+            found.extend(
+                ReviewInfo(
+                    (r.get("user") or {}).get("login", ""),
+                    r.get("state", ""),
+                    r.get("commit_id") or "",
+                )
+                for r in page
             )
         return found
 

@@ -12,6 +12,8 @@ waitress, mangum and a2wsgi imported.
   ``gh_promotion.aws_lambda.handler``, a re-export
 - :mod:`.lambda_cli` — ``gh-promotion lambda http|event``: Runtime API loop or one local invoke
 - :mod:`.startup`    — what every runtime checks before it serves (webhook secret, warnings)
+- :mod:`.explain`    — ``gh-promotion explain OWNER/REPO``: each step of a path and what it
+  waits for, read-only
 - :mod:`.demo`       — ``gh-promotion demo``: the service against the simulator (the one
   module that imports it)
 """

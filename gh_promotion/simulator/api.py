@@ -282,6 +282,7 @@ def create_app(svc: Services) -> Flask:
         routes_pulls,
         routes_reads,
         routes_repos,
+        routes_rules,
         routes_status,
     )
 
@@ -293,7 +294,15 @@ def create_app(svc: Services) -> Flask:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
-    modules = (routes_app, routes_hook, routes_repos, routes_pulls, routes_status, routes_reads)
+    modules = (
+        routes_app,
+        routes_hook,
+        routes_repos,
+        routes_rules,
+        routes_pulls,
+        routes_status,
+        routes_reads,
+    )
     for module in (*modules, routes_issues, routes_control):
         app.register_blueprint(module.blueprint)
     return app

@@ -34,11 +34,12 @@ class Identity:
     login: str = ""
     app: SimApp | None = None
     installation: Installation | None = None
+    admin: bool = False  # a repository admin (personal tokens, unless made as a writer)
 
     @property
     def actor(self) -> Actor:
         if self.kind == "installation" and self.app:
-            return Actor(self.app.bot_login, "Bot")
+            return Actor(self.app.bot_login, "Bot", self.app.app_id)
         return Actor(self.login or "ghost")
 
 
@@ -67,15 +68,18 @@ class TokenBook:
     def __init__(self, installation_token_ttl: float = 3600.0) -> None:
         self._lock = threading.Lock()
         self._personal: dict[str, str] = {}
+        self._writers: set[str] = set()  # personal tokens of people without the admin role
         self._installation: dict[str, tuple[Installation, float]] = {}
         self.apps: dict[int, SimApp] = {}
         self.installations: dict[int, Installation] = {}
         self.installation_token_ttl = installation_token_ttl
 
-    def personal(self, login: str) -> str:
+    def personal(self, login: str, admin: bool = True) -> str:
         token = "ghp_" + secrets.token_hex(18)
         with self._lock:
             self._personal[token] = login
+            if not admin:
+                self._writers.add(token)
         return token
 
     def add_app(self, slug: str, webhook_secret: str = "") -> SimApp:
@@ -154,9 +158,10 @@ class TokenBook:
         token = token.strip()
         with self._lock:
             login = self._personal.get(token)
+            admin = token not in self._writers
             entry = self._installation.get(token)
         if login is not None:
-            return Identity("personal", login=login)
+            return Identity("personal", login=login, admin=admin)
         if entry is not None:
             installation, expires = entry
             if time.time() >= expires:

@@ -34,6 +34,7 @@ class Actor:
 
     login: str
     kind: str = "User"  # "User" or "Bot"
+    app_id: int | None = None  # the App whose installation token acted (rulesets' bypass)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,20 @@ class Protection:
     allow_force_pushes: bool = False
 
 
+@dataclass(frozen=True)
+class Ruleset:
+    """A repository ruleset on branches: GitHub's rule objects, kept as sent."""
+
+    id: int
+    name: str
+    enforcement: str  # "active", "evaluate" or "disabled"
+    include: tuple[str, ...]  # conditions.ref_name patterns
+    exclude: tuple[str, ...]
+    rules: tuple[dict, ...]  # {"type", "parameters"}
+    bypass_actors: tuple[dict, ...] = ()
+    created_at: float = field(default_factory=time.time)
+
+
 @dataclass
 class Repository:
     id: int
@@ -181,6 +196,7 @@ class Repository:
     check_runs: dict[int, CheckRun] = field(default_factory=dict)
     check_suites: dict[tuple[str, int], int] = field(default_factory=dict)
     protections: dict[str, Protection] = field(default_factory=dict)
+    rulesets: dict[int, Ruleset] = field(default_factory=dict)
     workflow_runs: list[dict] = field(default_factory=list)  # newest first, as GitHub lists them
     deployments: list[dict] = field(default_factory=list)  # newest first
     deployment_statuses: dict[int, list[dict]] = field(default_factory=dict)  # newest first

@@ -10,6 +10,7 @@ from dataclasses import asdict
 
 from flask import Blueprint
 
+from gh_promotion.simulator import rulesets
 from gh_promotion.simulator.api import body, json_response, services
 from gh_promotion.simulator.errors import ApiError
 
@@ -193,6 +194,14 @@ def protect(owner: str, name: str, branch: str):
         bool(data.get("allow_force_pushes", False)),
     )
     return json_response({"branch": branch})
+
+
+@blueprint.post(f"{REPO}/rulesets")
+def add_ruleset(owner: str, name: str):
+    """`POST /repos/{o}/{r}/rulesets`'s body, without needing an admin's token."""
+    with services().world.lock:
+        ruleset = rulesets.create(services().world.repo(owner, name), body())
+    return json_response({"id": ruleset.id}, 201)
 
 
 @blueprint.get("/requests")

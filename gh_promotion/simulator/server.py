@@ -15,7 +15,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from gh_promotion.simulator import checks, ci_events, issues, pulls, statuses, views
+from gh_promotion.simulator import checks, ci_events, issues, pulls, rulesets, statuses, views
 from gh_promotion.simulator.api import Services, create_app
 from gh_promotion.simulator.auth import TokenBook
 from gh_promotion.simulator.clock import CLOCK, SimClock
@@ -104,8 +104,10 @@ class Simulator:
 
     # ----------------------------------------------------------------- credentials
 
-    def create_personal_token(self, login: str = "octocat") -> str:
-        return self.tokens.personal(login)
+    def create_personal_token(self, login: str = "octocat", admin: bool = True) -> str:
+        """A `ghp_…` token of `login`, an admin of every repository unless `admin=False`
+        (then it may write but not read branch protection nor manage rulesets)."""
+        return self.tokens.personal(login, admin)
 
     def create_app(self, slug: str = "gh-promotion", webhook_secret: str = "") -> SimApp:
         return self.tokens.add_app(slug, webhook_secret)
@@ -345,6 +347,33 @@ class SimRepository:
 
     def unprotect(self, branch: str) -> None:
         self._world.protect(self.state, branch, None)
+
+    def add_ruleset(
+        self,
+        rules: list[dict[str, Any]],
+        include: tuple[str, ...] | list[str] = ("~DEFAULT_BRANCH",),
+        *,
+        name: str = "promotion",
+        enforcement: str = "active",
+        exclude: tuple[str, ...] | list[str] = (),
+        bypass_apps: tuple[SimApp, ...] | list[SimApp] = (),
+    ) -> int:
+        """A branch ruleset, as `POST /rulesets` makes it; its id. `rules` are GitHub's rule
+        objects (`{"type": "required_status_checks", "parameters": {...}}`), `include` its
+        `conditions.ref_name.include` (`refs/heads/staging`, `~DEFAULT_BRANCH`, `~ALL`), and
+        each App of `bypass_apps` an `Integration` bypass actor."""
+        data = {
+            "name": name,
+            "enforcement": enforcement,
+            "conditions": {"ref_name": {"include": list(include), "exclude": list(exclude)}},
+            "rules": rules,
+            "bypass_actors": [
+                {"actor_id": app.app_id, "actor_type": "Integration", "bypass_mode": "always"}
+                for app in bypass_apps
+            ],
+        }
+        with self._world.lock:
+            return rulesets.create(self.state, data).id
 
     def set_custom_properties(self, values: dict[str, Any]) -> None:
         with self._world.lock:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gh_promotion.simulator import clock, views
+from gh_promotion.simulator import clock, rulesets, views
 from gh_promotion.simulator.auth import TokenBook
 from gh_promotion.simulator.errors import (
     ApiError,
@@ -292,6 +292,8 @@ class World:
             if not fast_forward and not force:
                 raise ApiError(422, "Update is not a fast forward")
             self._enforce_protection(repo, branch, target, fast_forward)
+            change = "update" if fast_forward else "force"
+            self._enforce_rulesets(repo, branch, change, target, who)
             self.move_branch(repo, branch, target, who)
 
     def delete_ref(self, repo: Repository, branch: str, who: Actor) -> None:
@@ -302,6 +304,7 @@ class World:
                 raise ApiError(
                     422, "Cannot delete this protected branch", documentation_url=PROTECTED_DOCS
                 )
+            self._enforce_rulesets(repo, branch, "delete", None, who)
             self.move_branch(repo, branch, None, who)
 
     def _known_sha(self, repo: Repository, sha: object) -> str:
@@ -357,6 +360,30 @@ class World:
                 f"At least {count} approving {noun} required by reviewers with write access.",
                 documentation_url=PROTECTED_DOCS,
             )
+
+    def _enforce_rulesets(
+        self, repo: Repository, branch: str, change: str, sha: str | None, who: Actor
+    ) -> None:
+        """Refuse, with GH013's words, a change that breaks an active ruleset."""
+        rulesets.enforce(
+            repo, branch, change, sha, who, self._context_succeeded, self._pull_approvals
+        )
+
+    def _pull_approvals(self, repo: Repository, sha: str, base: str) -> int | None:
+        """Approvals of `sha` on the open pull request into `base` whose head it is;
+        None when there is no such pull request (a `pull_request` rule's question)."""
+        counts = [
+            len(
+                {
+                    r.login
+                    for r in latest_reviews(pr)
+                    if r.state == "APPROVED" and r.commit_id == sha
+                }
+            )
+            for pr in repo.pulls.values()
+            if pr.state == "open" and pr.base_ref == base and pr.head_sha == sha
+        ]
+        return max(counts) if counts else None
 
     def _context_succeeded(self, repo: Repository, sha: str, context: str) -> bool:
         latest = next((s for s in repo.statuses.get(sha, []) if s.context == context), None)

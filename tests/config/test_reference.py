@@ -69,6 +69,10 @@ PROMISED = {
     "promotion.feedback.check_run.enabled": ("FEEDBACK_CHECK_RUN", "feedback-check-run"),
     "promotion.feedback.check_run.name": ("FEEDBACK_CHECK_RUN_NAME", "feedback-check-run-name"),
     "promotion.dry_run": ("PROMOTION_DRY_RUN", "dry-run"),
+    "promotion.enforce_required_checks": (
+        "PROMOTION_ENFORCE_REQUIRED_CHECKS",
+        "promotion-enforce-required-checks",
+    ),
     "github.auth_mode": ("GITHUB_AUTH_MODE", "github-auth-mode"),
     "github.ssm_key": ("GITHUB_APP_SSM_ARN", "github-app-ssm-arn"),
     "github.webhook_secret": ("GITHUB_WEBHOOK_SECRET", "github-webhook-secret"),

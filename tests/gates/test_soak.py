@@ -89,3 +89,18 @@ def test_soak_reads_the_activity_once_and_only_for_a_soaked_source(github) -> No
     github.approve(repo, pull, config)
     reads = [c for c in github.requests_since(mark) if c[0] == "GET"]
     assert reads == [("GET", f"/repos/{repo.full_name}/activity")]
+
+
+def test_a_commit_status_says_it_is_soaking(github) -> None:
+    """With commit statuses (a token), the 140-character description carries the soak."""
+    config = github.gated(soak=SOAK, auth_mode="token")
+    repo = github.staged_repo()
+    pull = github.request(repo, "staging", "canary")
+
+    result = github.approve(repo, pull, config)
+
+    assert result.status is Status.PENDING
+    [status] = [s for s in repo.statuses(pull["head"]["sha"]) if s["context"] == "staging→canary"]
+    assert status["state"] == "pending"
+    assert status["description"] == f"⏳ 3/4 {result.reason}"
+    assert "soaking in staging until" in status["description"]
