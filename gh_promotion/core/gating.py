@@ -25,7 +25,7 @@ from gh_promotion.core import gates
 from gh_promotion.core.intents import PromotionRequest, Repo
 
 if TYPE_CHECKING:
-    from gh_promotion.core.ports import RefChange, Repository
+    from gh_promotion.core.ports import PullRequestInfo, RefChange, Repository
 
 
 def gates_on(
@@ -53,6 +53,25 @@ def gates_on(
         arrived = arrival(gateway, request, config.promotion.soak_mode)
         found = found._replace(soak=gates.soak_in(request.source, arrived, now, config))
     return found
+
+
+def explain_gates(
+    repo: Repo,
+    source: str,
+    target: str,
+    pull: PullRequestInfo | None,
+    gateway: Repository,
+    config: Config,
+) -> gates.Gates:
+    """Every gate on a step, for ``explain``: all of them with an open request (the
+    same reads a promotion makes, none skipped), the freeze alone without one."""
+    if pull is None:
+        now = gateway.now()
+        return gates.Gates(now=now, freeze=gates.freeze_on(target, now, config, repo.stop_the_line))
+    request = PromotionRequest(
+        pull.number, source, target, pull.head_sha, pull.draft, pull.base_sha, pull.labels
+    )
+    return gates_on(repo, request, gateway, config, every_gate=True)
 
 
 def _has_override(request: PromotionRequest, gateway: Repository, config: Config) -> bool:
