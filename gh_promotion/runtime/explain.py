@@ -77,6 +77,7 @@ def _explain(config: Config, full_name: str) -> dict[str, Any]:
     from gh_promotion.core.path import custom_properties, promotion_path
     from gh_promotion.gateway.reader import read_only, repository_requester
     from gh_promotion.gateway.snapshot import RateLimit, SnapshotReader
+    from gh_promotion.runtime.sweep import own_feedback
 
     owner, name = full_name.split("/")
     requester = repository_requester(config, owner, name, EXPLAIN_BUDGET)
@@ -87,7 +88,7 @@ def _explain(config: Config, full_name: str) -> dict[str, Any]:
     dynamic = config.promotion.dynamic_promotion
     from_property = dynamic.enabled and bool(custom_properties(repository).get(dynamic.key))
     branches, pulls = reader.branches(), reader.open_pulls()
-    own = _own(config, path)
+    own = own_feedback(config, path)
     steps = []
     for source, target in every_step(path):
         facts = StepFacts(path, source, target, branches, pulls, own=own)
@@ -104,20 +105,6 @@ def _explain(config: Config, full_name: str) -> dict[str, Any]:
             needs = gaps.requirements(gateway.branch_rules(target))
         steps.append(explain_step(facts, comparison, needs))
     return document(full_name, path.stages, from_property, steps)
-
-
-def _own(config: Config, path: Any) -> Any:
-    from gh_promotion.core.assess import Own
-    from gh_promotion.runtime.wiring import github_for
-
-    feedback = config.promotion.feedback
-    app_id = github_for(config).own_app_id()
-    return Own.of(
-        path,
-        feedback.check_run.name,
-        feedback.commit_status.context,
-        int(app_id) if app_id else None,
-    )
 
 
 def render(document: Mapping[str, Any]) -> str:
