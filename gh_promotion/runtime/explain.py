@@ -83,6 +83,7 @@ def _explain(
     from gh_promotion.core.path import custom_properties, promotion_path
     from gh_promotion.gateway.reader import read_only, repository_requester
     from gh_promotion.gateway.snapshot import RateLimit, SnapshotReader
+    from gh_promotion.runtime.sweep import own_feedback
 
     owner, name = full_name.split("/")
     requester = repository_requester(config, owner, name, EXPLAIN_BUDGET)
@@ -93,7 +94,7 @@ def _explain(
     dynamic = config.promotion.dynamic_promotion
     from_property = dynamic.enabled and bool(custom_properties(repository).get(dynamic.key))
     branches, pulls = reader.branches(), reader.open_pulls()
-    own = _own(config, path)
+    own = own_feedback(config, path)
     steps = []
     for source, target in every_step(path):
         facts = StepFacts(path, source, target, branches, pulls, own=own)
@@ -132,20 +133,6 @@ def _with_gates(
     if verdict.status is not None and step["state"] in ("ready", "waiting"):
         step["next"] = f"{verdict.reason}; then: {step['next']}"
     return step
-
-
-def _own(config: Config, path: Any) -> Any:
-    from gh_promotion.core.assess import Own
-    from gh_promotion.runtime.wiring import github_for
-
-    feedback = config.promotion.feedback
-    app_id = github_for(config).own_app_id()
-    return Own.of(
-        path,
-        feedback.check_run.name,
-        feedback.commit_status.context,
-        int(app_id) if app_id else None,
-    )
 
 
 def render(document: Mapping[str, Any]) -> str:

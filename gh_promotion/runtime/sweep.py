@@ -179,7 +179,7 @@ def _sweep_repository(
         repository = target.repository or reader.repository()
         repo = _repo(config, target, repository)
         branches, pulls = reader.branches(), reader.open_pulls()
-        own = _own(config, repo)
+        own = own_feedback(config, repo.path)
         writer = _Writer(config, repo, requester, clock)
         for source, next_stage in every_step(repo.path):
             facts = StepFacts(repo.path, source, next_stage, branches, pulls, own=own)
@@ -212,13 +212,14 @@ def _repo(config: Config, target: Target, repository: dict[str, Any]) -> Repo:
     )
 
 
-def _own(config: Config, repo: Repo) -> Own:
+def own_feedback(config: Config, path: tuple[str, ...]) -> Own:
+    """How gh-promotion's own feedback looks on this path: never a signal (core.assess)."""
     from gh_promotion.runtime.wiring import github_for
 
     feedback = config.promotion.feedback
     app_id = github_for(config).own_app_id()
     return Own.of(
-        repo.path,
+        path,
         feedback.check_run.name,
         feedback.commit_status.context,
         int(app_id) if app_id else None,
