@@ -85,11 +85,14 @@ def pull(
     draft: bool = False,
     state: str = "open",
     fork: bool = False,
+    labels: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A ``pull_request`` object in the webhook's shape."""
+    """A ``pull_request`` object in the webhook's shape (``labels``: the example's unless given)."""
     pr = example("pull_request/opened.payload.json")["pull_request"]
     owner = full_name.split("/")[0]
     pr.update(number=number, draft=draft, state=state)
+    if labels is not None:
+        pr["labels"] = labels
     pr["head"].update(ref=source, sha=head_sha, label=f"{owner}:{source}")
     pr["base"].update(ref=target, sha=base_sha, label=f"{owner}:{target}")
     pr["base"]["repo"]["id"] = REPO_ID
@@ -108,6 +111,7 @@ def from_api_pull(full_name: str, api_pull: dict[str, Any]) -> dict[str, Any]:
         api_pull["head"]["sha"],
         base_sha=api_pull["base"]["sha"],
         draft=api_pull["draft"],
+        labels=api_pull.get("labels", []),
     )
 
 

@@ -88,6 +88,7 @@ class RollbackConfig(NamedTuple):
     enabled: bool = False
     prefix: str = "rollback-"
     cascade_stages: tuple[str, ...] = ()
+    hold: bool = False  # a rollback opens an issue that holds promotions into its stages
 
 
 class CommitStatusConfig(NamedTuple):
@@ -105,6 +106,26 @@ class FeedbackConfig(NamedTuple):
     check_run: CheckRunConfig = CheckRunConfig()
 
 
+class FreezeWindow(NamedTuple):
+    """One change-freeze window of ``promotion.freeze`` (docs/gates.md).
+
+    Either recurring — a cron ``schedule`` opening it for ``duration`` seconds,
+    read in ``timezone`` — or absolute, from ``start`` to ``end`` (seconds since
+    the epoch, parsed from ISO 8601 at start-up so a bad date stops the program).
+    """
+
+    reason: str = "change freeze"
+    stages: tuple[str, ...] = ()  # empty: every stage
+    schedule: str = ""
+    duration: float = 0.0
+    timezone: str = "UTC"
+    start: float | None = None
+    end: float | None = None
+
+
+SOAK_MODES = ("latest", "any-newer")
+
+
 class PromotionConfig(NamedTuple):
     default_stages: tuple[str, ...] = ("main", "staging", "canary", "production")
     dynamic_promotion: DynamicPromotionConfig = DynamicPromotionConfig()
@@ -116,6 +137,12 @@ class PromotionConfig(NamedTuple):
     # Refuse to fast-forward while a required status check of the target (branch
     # protection, rulesets) has not passed on the head: for an App that bypasses them.
     enforce_required_checks: bool = False
+    # The gates of docs/gates.md; all off by default.
+    soak: tuple[tuple[str, float], ...] = ()  # (stage, seconds a commit must hold it)
+    soak_mode: str = "latest"
+    freeze: tuple[FreezeWindow, ...] = ()
+    stop_the_line_key: str = "gitops-promotion-freeze"
+    override_label: str = "promotion-override"
 
 
 class GitHubConfig(NamedTuple):

@@ -23,6 +23,7 @@ from gh_promotion.config.model import (
     LAMBDA_PAYLOAD_TYPES,
     MODE_ALIASES,
     MODES,
+    SOAK_MODES,
     SUPPORTED_EVENTS,
     Config,
 )
@@ -32,7 +33,7 @@ from gh_promotion.config.model import (
 SCOPES = ("root", "service", "lambda")
 
 # The value kinds the parsers in :mod:`gh_promotion.config.values` understand.
-KINDS = ("str", "secret", "bool", "int", "count", "duration", "list")
+KINDS = ("str", "secret", "bool", "int", "count", "duration", "list", "durations", "windows")
 
 
 class Option(NamedTuple):
@@ -217,6 +218,14 @@ OPTIONS: tuple[Option, ...] = (
         env="PROMOTION_ROLLBACK_CASCADE_STAGES",
     ),
     Option(
+        "promotion.rollback.hold",
+        "bool",
+        "After a rollback, hold promotions into the rolled-back stages until the issue it"
+        " opens (label promotion-hold) is closed",
+        flag="promotion-rollback-hold",
+        env="PROMOTION_ROLLBACK_HOLD",
+    ),
+    Option(
         "promotion.feedback.commit_status.enabled",
         "bool",
         "Report promotions as commit statuses (enable one feedback mechanism at a time)",
@@ -259,6 +268,42 @@ OPTIONS: tuple[Option, ...] = (
         "bypasses them; costs a few reads per fast-forward",
         flag="promotion-enforce-required-checks",
         env="PROMOTION_ENFORCE_REQUIRED_CHECKS",
+    ),
+    Option(
+        "promotion.soak",
+        "durations",
+        "How long a commit must hold a stage before it moves on to the next, per stage"
+        " ({canary: 30m, production: 2h}; units s, m, h, d); env: JSON or canary=30m,...",
+        env="PROMOTION_SOAK",
+    ),
+    Option(
+        "promotion.soak_mode",
+        "str",
+        "latest: the commit being promoted must have held the stage that long; any-newer:"
+        " the stage must have held commits newer than the next stage's that long",
+        env="PROMOTION_SOAK_MODE",
+        choices=SOAK_MODES,
+    ),
+    Option(
+        "promotion.freeze",
+        "windows",
+        "Freeze windows: {schedule: <cron>, duration, timezone (IANA, default UTC), stages"
+        " (default all), reason} or {from, to} (ISO 8601); env: a JSON list",
+        env="PROMOTION_FREEZE",
+    ),
+    Option(
+        "promotion.stop_the_line_key",
+        "str",
+        "The repository custom property that stops the line: true freezes every stage, a"
+        " list freezes those stages",
+        env="PROMOTION_STOP_THE_LINE_KEY",
+    ),
+    Option(
+        "promotion.override_label",
+        "str",
+        "The pull request label that lets a promotion through freeze windows and the"
+        " stopped line (not protection, soak or a hold)",
+        env="PROMOTION_OVERRIDE_LABEL",
     ),
     # github
     Option(

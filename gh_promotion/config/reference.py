@@ -27,6 +27,8 @@ _TYPE_NAMES = {
     "count": "integer",
     "duration": "duration",
     "list": "list of strings",
+    "durations": "mapping of stage to duration",
+    "windows": "list of freeze windows",
 }
 
 _SAMPLE_HEADER = """\
@@ -51,6 +53,12 @@ _NOTES = [
     "  written in their place).",
     "  A missing credential is reported when the runtime starts, not when the",
     "  configuration is read.",
+    "- **Gates** (`promotion.soak`, `promotion.soakMode`, `promotion.freeze`,",
+    "  `promotion.stopTheLineKey`, `promotion.overrideLabel`, `promotion.rollback.hold`):",
+    "  soak time, freeze windows, stop-the-line, break glass and the hold after a",
+    "  rollback; what each does and an example: [gates.md](gates.md). Soak durations",
+    "  take the units s, m, h and d; a bad cron expression, time zone or date stops the",
+    "  program like any other bad value.",
     "- **Feedback**: enable one mechanism at a time, check runs (default) or commit",
     "  statuses.",
     "- **Mode**: `gh-promotion` without a command runs `global.mode`;",

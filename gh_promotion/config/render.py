@@ -33,6 +33,13 @@ def format_value(option: Option, value: Any) -> str:
         return json.dumps(format_duration(value))
     if option.kind == "list":
         return "[" + ", ".join(json.dumps(item, ensure_ascii=False) for item in value) + "]"
+    if option.kind == "durations":
+        pairs = (f"{json.dumps(stage)}: {json.dumps(format_duration(s))}" for stage, s in value)
+        return "{" + ", ".join(pairs) + "}"
+    if option.kind == "windows":
+        from gh_promotion.config.structured import window_as_yaml
+
+        return json.dumps([window_as_yaml(window) for window in value], ensure_ascii=False)
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -188,6 +188,18 @@ def _parse_list(option: Option, raw: Any, origin: str) -> tuple[str, ...]:
     return items
 
 
+def _parse_durations(option: Option, raw: Any, origin: str) -> tuple[tuple[str, float], ...]:
+    from gh_promotion.config.structured import parse_durations
+
+    return parse_durations(option, raw, origin)
+
+
+def _parse_windows(option: Option, raw: Any, origin: str) -> tuple[Any, ...]:
+    from gh_promotion.config.structured import parse_windows
+
+    return parse_windows(option, raw, origin)
+
+
 _PARSERS: dict[str, Callable[[Option, Any, str], Any]] = {
     "str": _parse_str,
     "secret": _parse_secret,
@@ -196,6 +208,8 @@ _PARSERS: dict[str, Callable[[Option, Any, str], Any]] = {
     "count": _parse_int,
     "duration": _parse_duration,
     "list": _parse_list,
+    "durations": _parse_durations,
+    "windows": _parse_windows,
 }
 
 

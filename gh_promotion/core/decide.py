@@ -19,6 +19,7 @@ from gh_promotion.config.model import Config
 from gh_promotion.core import fields
 from gh_promotion.core.delivery import Delivery
 from gh_promotion.core.feedback import name_for
+from gh_promotion.core.gates import stop_the_line_values
 from gh_promotion.core.intents import (
     FastForward,
     FastForwardSha,
@@ -65,12 +66,14 @@ def read_repo(payload: Mapping[str, Any], config: Config) -> Repo:
     if installation is not None:
         installation_id = fields.integer(payload, "installation", "id")
     draft_key = config.promotion.push.create_pull_request_in_draft_mode_key
+    properties = custom_properties(repository)
     return Repo(
         owner=owner,
         name=name,
         installation_id=installation_id,
         path=promotion_path(repository, config.promotion),
-        drafts_enabled=is_true(custom_properties(repository).get(draft_key)),
+        drafts_enabled=is_true(properties.get(draft_key)),
+        stop_the_line=stop_the_line_values(properties.get(config.promotion.stop_the_line_key)),
     )
 
 
@@ -185,8 +188,18 @@ def _promotion_request(
         head_sha=head_sha,
         draft=fields.optional_bool(pull, "draft", where="pull_request"),
         base_sha=_optional_sha(pull.get("base")),
+        labels=_label_names(pull.get("labels")),
     )
     return request, None
+
+
+def _label_names(labels: Any) -> tuple[str, ...] | None:
+    """The pull request's label names; None when the payload does not list them."""
+    if not isinstance(labels, list):
+        return None
+    return tuple(
+        i["name"] for i in labels if isinstance(i, Mapping) and isinstance(i.get("name"), str)
+    )
 
 
 def _same_repository(pull: Mapping[str, Any]) -> bool:

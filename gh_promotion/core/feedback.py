@@ -27,6 +27,8 @@ _RENDERING = {
     Status.BLOCKED: ("pending", "neutral", "🚧"),
     Status.FAILED: ("failure", "failure", "❌"),
     Status.REJECTED: ("failure", "failure", "⛔"),
+    Status.FROZEN: ("pending", "neutral", "🧊"),
+    Status.HELD: ("pending", "neutral", "✋"),
 }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from gh_promotion.core.path import PromotionPath
+from gh_promotion.core.result import Status
 
 
 class Repo(NamedTuple):
@@ -25,6 +26,7 @@ class Repo(NamedTuple):
     installation_id: int | None
     path: PromotionPath
     drafts_enabled: bool  # the draft-PR custom property is on for this repository
+    stop_the_line: tuple[str, ...] = ()  # the stop-the-line custom property's values
 
     @property
     def full_name(self) -> str:
@@ -35,7 +37,8 @@ class PromotionRequest(NamedTuple):
     """An open pull request ``source → target`` along the path, as a payload names it.
 
     ``draft`` is None when the payload does not say (check_suite, workflow_run);
-    ``base_sha`` is the target's sha as the payload saw it, when it says.
+    ``base_sha`` is the target's sha as the payload saw it, when it says;
+    ``labels`` are its labels when the payload lists them (check suites do not).
     """
 
     number: int
@@ -44,6 +47,10 @@ class PromotionRequest(NamedTuple):
     head_sha: str
     draft: bool | None = None
     base_sha: str | None = None
+    labels: tuple[str, ...] | None = None  # None: the payload does not say
+    # What gh-promotion last reported on this head for this step, when known (the
+    # sweep reads it): a gate that still holds is not reported again.
+    reported: Status | None = None
 
 
 class Skip(NamedTuple):

@@ -19,6 +19,7 @@ the one thing a transport must supply.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
 from gh_promotion.core.result import Write
@@ -28,9 +29,11 @@ __all__ = [
     "CheckRunInfo",
     "Comparison",
     "GitHub",
+    "IssueInfo",
     "Merge",
     "PullRequestInfo",
     "Record",
+    "RefChange",
     "Repository",
     "ReviewInfo",
     "Signal",
@@ -50,6 +53,7 @@ class PullRequestInfo(NamedTuple):
     draft: bool
     same_repository: bool
     url: str = ""  # the pull request's page, when the listing says
+    labels: tuple[str, ...] = ()
 
 
 class Signal(NamedTuple):
@@ -77,6 +81,23 @@ class Merge(NamedTuple):
     target: str
     head_sha: str
     merged_at: float
+
+
+class RefChange(NamedTuple):
+    """One move of a branch, as GitHub's repository activity records it."""
+
+    before: str
+    after: str
+    at: datetime
+
+
+class IssueInfo(NamedTuple):
+    """An open issue (the hold after a rollback is one)."""
+
+    number: int
+    title: str
+    body: str
+    url: str
 
 
 class Comparison(NamedTuple):
@@ -143,6 +164,22 @@ class Repository(Protocol):
     def oldest_commit(self, branch: str) -> str: ...
 
     def compare(self, base: str, head: str) -> Comparison: ...
+
+    def now(self) -> datetime:
+        """The time, from the clock the runtime gave this repository (aware, UTC)."""
+        ...
+
+    def branch_activity(self, branch: str) -> list[RefChange]:
+        """The branch's recent moves, newest first (one request, at most 100)."""
+        ...
+
+    def open_issues(self, label: str) -> list[IssueInfo]:
+        """Open issues carrying ``label`` (pull requests left out)."""
+        ...
+
+    def create_issue(self, title: str, body: str, labels: tuple[str, ...]) -> int | None:
+        """The new issue's number; None in a dry run."""
+        ...
 
     def branch_rules(self, branch: str) -> BranchRules:
         """The branch, its rules, and its protection when readable: two or three reads."""

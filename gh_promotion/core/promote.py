@@ -18,7 +18,12 @@ outcome on the commit. The request budget of each path is visible here:
 - fast-forward by sha (status, deployment_status): one list of open pull
   requests, then the update — 2;
 - rollback: one compare of the last stage with the rollback branch (behind, and
-  still at the pushed commit), then one forced update per stage.
+  still at the pushed commit), then one forced update per stage (plus the hold
+  issue, with ``promotion.rollback.hold``).
+
+A fast-forward first passes the gates of docs/gates.md (:mod:`gating` says
+what each reads: nothing for freezes, one read each for a hold or a soak, and
+only when configured for that step).
 
 Feedback adds one request per mechanism (check run, commit status). What a
 promotion waits for is read (:mod:`gh_promotion.core.waiting`, 4-6 reads) only
@@ -34,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from gh_promotion.config.model import Config
 from gh_promotion.core import feedback as fb
+from gh_promotion.core import gating
 from gh_promotion.core import missing as gaps
 from gh_promotion.core import waiting as waits
 from gh_promotion.core.errors import (
@@ -67,7 +73,15 @@ log = logging.getLogger(__name__)
 
 # When several pull requests are promoted by one signal, the result shows the
 # one a person most needs to see.
-_SEVERITY = [Status.FAILED, Status.BLOCKED, Status.PROMOTED, Status.PENDING, Status.SKIPPED]
+_SEVERITY = [
+    Status.FAILED,
+    Status.BLOCKED,
+    Status.HELD,
+    Status.FROZEN,
+    Status.PROMOTED,
+    Status.PENDING,
+    Status.SKIPPED,
+]
 
 
 _CARRIERS: dict[type, Carrier] = {}
@@ -200,6 +214,14 @@ def fast_forward(
     if request.base_sha == request.head_sha:
         reason = f"{request.target} already holds {request.head_sha[:7]}"
         return _outcome(Status.PROMOTED, reason, request)
+    gate = gating.gates_on(repo, request, gateway, config).verdict  # docs/gates.md
+    if gate.status is not None:
+        if gate.status in (Status.FROZEN, Status.HELD) and gate.status is request.reported:
+            outcome = _outcome(gate.status, gate.reason, request)  # the commit says so already
+        else:
+            soaking = gate.reason if gate.status is Status.PENDING else ""  # the status's text
+            outcome = _report(gateway, config, repo, request, gate.status, gate.reason, soaking)
+        return outcome._replace(override=bool(gate.overridden))
     held = _hold_for_required_checks(repo, request, gateway, config)
     if held is not None:
         return held
@@ -217,7 +239,11 @@ def fast_forward(
         return _report(gateway, config, repo, request, Status.FAILED, reason)
     verb = "would fast-forward" if config.promotion.dry_run else "fast-forwarded"
     reason = f"{verb} {request.target} to {request.head_sha[:7]} ({signal})"
-    return _report(gateway, config, repo, request, Status.PROMOTED, reason)
+    if gate.overridden:
+        label = config.promotion.override_label
+        reason += f"; the {label} label overrode the freeze ({gate.overridden})"
+    outcome = _report(gateway, config, repo, request, Status.PROMOTED, reason)
+    return outcome._replace(override=bool(gate.overridden))
 
 
 def _blocked(
@@ -274,7 +300,7 @@ def fast_forward_sha(intent: FastForwardSha, gateway: Repository, config: Config
 
 def _as_request(pull: PullRequestInfo) -> PromotionRequest:
     return PromotionRequest(
-        pull.number, pull.source, pull.target, pull.head_sha, pull.draft, pull.base_sha
+        pull.number, pull.source, pull.target, pull.head_sha, pull.draft, pull.base_sha, pull.labels
     )
 
 
@@ -314,15 +340,35 @@ def rollback(intent: Rollback, gateway: Repository, config: Config) -> Outcome:
         )
         return _report(gateway, config, intent.repo, request, Status.REJECTED, reason)
     moved, failure = _force_stages(gateway, intent.stages, sha)
+    held = _hold_after_rollback(intent, moved, gateway, config)
     if failure is None:
-        reason = f"rolled {', '.join(moved)} back to {sha[:7]}"
+        reason = f"rolled {', '.join(moved)} back to {sha[:7]}{held}"
         return _report(gateway, config, intent.repo, request, Status.ROLLED_BACK, reason)
     left = [s for s in intent.stages if s not in moved]
     reason = (
         f"rollback stopped: moved {', '.join(moved) or 'nothing'}; "
-        f"not moved {', '.join(left)} ({failure})"
+        f"not moved {', '.join(left)} ({failure}){held}"
     )
     return _report(gateway, config, intent.repo, request, Status.FAILED, reason)
+
+
+def _hold_after_rollback(
+    intent: Rollback, moved: list[str], gateway: Repository, config: Config
+) -> str:
+    """With ``promotion.rollback.hold``, open the issue that holds the moved stages
+    (docs/gates.md); what it did, for the reason. Failing to open it undoes nothing."""
+    if not (config.promotion.rollback.hold and moved):
+        return ""
+    stages = tuple(moved)
+    why = f"the rollback moved {', '.join(stages)} back"
+    try:
+        number = gating.open_hold(gateway, stages, intent.rollback_branch, intent.sha, why)
+    except (GitHubRefusal, GitHubUnavailable) as error:
+        log.warning("opening the hold issue failed: %s", error)
+        return f"; the hold issue could not be opened ({error})"
+    if number is None:
+        return "; would hold promotions into them with an issue"
+    return f"; promotions into them are held until #{number} is closed"
 
 
 def _force_stages(

@@ -15,6 +15,8 @@ class Status(str, enum.Enum):
     ROLLED_BACK = "rolled_back"
     REJECTED = "rejected"  # a rollback that would move a branch forward or sideways
     PONG = "pong"  # answer to GitHub's ping
+    FROZEN = "frozen"  # a freeze window or the stopped line keeps the target where it is
+    HELD = "held"  # an open hold issue (after a rollback) keeps the target where it is
     REDELIVERED = "redelivered"  # a reconcile run asked GitHub to send a failed delivery again
 
 
@@ -46,6 +48,7 @@ class Outcome(NamedTuple):
     target: str = ""
     sha: str = ""
     pull_request: int | None = None
+    override: bool = False  # the override label let this promotion through a freeze
 
 
 class Result(NamedTuple):
@@ -62,6 +65,7 @@ class Result(NamedTuple):
     pull_request: int | None = None
     writes: tuple[Write, ...] = ()
     dry_run: bool = False
+    override: bool = False  # the override label let this promotion through a freeze
 
     @property
     def ok(self) -> bool:

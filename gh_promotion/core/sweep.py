@@ -48,6 +48,8 @@ def intent_for(repo: Repo, step: Step) -> Intent | Nothing:
             request.head_sha,
             draft=False,
             base_sha=step.target_sha,
+            labels=request.labels,
+            reported=step.verdict.status if step.verdict else None,
         )
         return FastForward(repo, (promotion,), signal=f"{signal_text(signal)}, found by reconcile")
     return Nothing(_standing(step))

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
@@ -40,14 +41,23 @@ from gh_promotion.core.ports import (
     BranchRules,
     CheckRunInfo,
     Comparison,
+    IssueInfo,
     PullRequestInfo,
     Record,
+    RefChange,
     ReviewInfo,
     StatusInfo,
     Write,
 )
 
 PULLS_PER_PAGE = 100
+ACTIVITY_PER_PAGE = 100
+ISSUES_PER_PAGE = 100
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def pull_request_info(data: dict[str, Any]) -> PullRequestInfo:
@@ -62,7 +72,19 @@ def pull_request_info(data: dict[str, Any]) -> PullRequestInfo:
         draft=bool(data.get("draft")),
         same_repository=head_repo.get("id") == base_repo.get("id"),
         url=data.get("html_url") or "",
+        labels=_label_names(data.get("labels")),
     )
+
+
+def _label_names(labels: Any) -> tuple[str, ...]:
+    if not isinstance(labels, list):
+        return ()
+    return tuple(item["name"] for item in labels if isinstance(item, dict) and "name" in item)
+
+
+def _timestamp(text: str) -> datetime:
+    """GitHub's ``2026-12-03T14:05:00Z``."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
 
 
 def _check_run(data: dict[str, Any]) -> CheckRunInfo:
@@ -76,9 +98,17 @@ def _check_run(data: dict[str, Any]) -> CheckRunInfo:
 
 class RepositoryGateway:
     def __init__(
-        self, requester: Any, owner: str, name: str, *, record: Record, dry_run: bool = False
+        self,
+        requester: Any,
+        owner: str,
+        name: str,
+        *,
+        record: Record,
+        dry_run: bool = False,
+        clock: Clock = system_clock,
     ) -> None:
         self._requester = requester
+        self._clock = clock
         self.owner = owner
         self.name = name
         self.dry_run = dry_run
@@ -128,6 +158,27 @@ class RepositoryGateway:
         return Comparison(
             data["status"], data.get("ahead_by", 0), data.get("behind_by", 0), merge_base
         )
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def branch_activity(self, branch: str) -> list[RefChange]:
+        """``GET /activity?ref=``: every move of the branch, manual pushes included, with
+        GitHub's own timestamp — newest first, one page (docs/gates.md#soak-time)."""
+        params = {"ref": f"refs/heads/{branch}", "per_page": ACTIVITY_PER_PAGE}
+        _, data = self._request("GET", f"{self._base}/activity", params=params)
+        return [RefChange(e["before"], e["after"], _timestamp(e["timestamp"])) for e in data]
+
+    def open_issues(self, label: str) -> list[IssueInfo]:
+        params = {"state": "open", "labels": label, "per_page": ISSUES_PER_PAGE}
+        found: list[IssueInfo] = []
+        for page in self._pages(f"{self._base}/issues", params):
+            found.extend(
+                IssueInfo(i["number"], i["title"], i.get("body") or "", i["html_url"])
+                for i in page
+                if "pull_request" not in i
+            )
+        return found
 
     # -- what a branch requires, what a commit has: only for a blocked promotion,
     # -- promotion.enforceRequiredChecks and `explain` (never on an ordinary delivery)
@@ -184,6 +235,16 @@ class RepositoryGateway:
         return found
 
     # -- writes ------------------------------------------------------------
+
+    def create_issue(self, title: str, body: str, labels: tuple[str, ...]) -> int | None:
+        data = self._write(
+            "create_issue",
+            title,
+            "POST",
+            f"{self._base}/issues",
+            {"title": title, "body": body, "labels": list(labels)},
+        )
+        return None if data is None else data["number"]
 
     def create_pull_request(
         self, head: str, base: str, title: str, body: str, *, draft: bool

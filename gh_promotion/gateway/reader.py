@@ -16,7 +16,7 @@ from gh_promotion.config.model import Config
 from gh_promotion.core.errors import NotFound
 from gh_promotion.gateway.budget import Budget
 from gh_promotion.gateway.client import _app_auth, requester_for
-from gh_promotion.gateway.github import RepositoryGateway
+from gh_promotion.gateway.github import Clock, RepositoryGateway, system_clock
 from gh_promotion.gateway.http import Http
 from gh_promotion.gateway.ratelimit import Hold
 from gh_promotion.gateway.requester import Requester, send
@@ -35,9 +35,13 @@ def repository_requester(config: Config, owner: str, name: str, budget: float) -
     return requester_for(config, installation, budget)
 
 
-def read_only(requester: Requester, owner: str, name: str) -> RepositoryGateway:
+def read_only(
+    requester: Requester, owner: str, name: str, clock: Clock = system_clock
+) -> RepositoryGateway:
     """The gateway as a dry run: a write would only be recorded, never sent."""
-    return RepositoryGateway(requester, owner, name, record=lambda write: None, dry_run=True)
+    return RepositoryGateway(
+        requester, owner, name, record=lambda write: None, dry_run=True, clock=clock
+    )
 
 
 def installation_of(config: Config, owner: str, name: str, budget: float) -> int:

@@ -68,8 +68,8 @@ RATE_LIMIT_REMAINING = Metric(
 PROMOTIONS = Metric(
     "promotions_total",
     "counter",
-    "Promotions by target stage and outcome: promoted (a fast-forward made), blocked, failed,"
-    " rolled_back, rejected",
+    "Promotions by target stage and outcome: promoted (a fast-forward made), blocked, frozen,"
+    " held, failed, rolled_back, rejected",
     ("stage", "outcome"),
     "Promotions",
     "Count",

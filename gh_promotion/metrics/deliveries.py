@@ -27,7 +27,9 @@ from gh_promotion.metrics.lead_time import parse_time
 KNOWN_EVENTS = frozenset((*SUPPORTED_EVENTS, "ping"))
 OTHER_EVENT = "other"  # GitHub's other events (installation, meta, …) and names it never sends
 # Outcomes a promotion can have besides a fast-forward made ("promoted").
-PROMOTION_OUTCOMES = frozenset((Status.BLOCKED, Status.FAILED, Status.ROLLED_BACK, Status.REJECTED))
+PROMOTION_OUTCOMES = frozenset(
+    (Status.BLOCKED, Status.FROZEN, Status.HELD, Status.FAILED, Status.ROLLED_BACK, Status.REJECTED)
+)
 
 
 def event_label(event: str) -> str:

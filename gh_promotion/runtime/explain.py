@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, TextIO
 
 from gh_promotion.config.model import Config
@@ -44,8 +45,11 @@ def run_explain(config: Config, full_name: str, *, as_json: bool, out: TextIO | 
     return 0
 
 
-def explain_repository(config: Config, full_name: str) -> dict[str, Any]:
-    """The ``--json`` document, ``github_requests`` included."""
+def explain_repository(
+    config: Config, full_name: str, *, clock: Callable[[], datetime] | None = None
+) -> dict[str, Any]:
+    """The ``--json`` document, ``github_requests`` included; ``clock``: the time the
+    gates are read at (the system's unless a test hands the simulator's)."""
     if not _FULL_NAME.fullmatch(full_name):
         raise ExplainError(f"{full_name!r} is not a repository name: expected OWNER/REPO")
     from gh_promotion.gateway.credentials import check_credentials
@@ -54,7 +58,7 @@ def explain_repository(config: Config, full_name: str) -> dict[str, Any]:
     with counting_requests() as requests:
         try:
             check_credentials(config.github)
-            document = _explain(config, full_name)
+            document = _explain(config, full_name, clock)
         except (UnknownRepository, NotFound):
             raise ExplainError(
                 f"unknown repository {full_name} (or not readable with these credentials)"
@@ -67,7 +71,9 @@ def explain_repository(config: Config, full_name: str) -> dict[str, Any]:
     return document
 
 
-def _explain(config: Config, full_name: str) -> dict[str, Any]:
+def _explain(
+    config: Config, full_name: str, clock: Callable[[], datetime] | None
+) -> dict[str, Any]:
     """Read each step's facts — as the sweep reads them, plus the comparison and the
     target's requirements — and explain them (:mod:`gh_promotion.core.explain`)."""
     from gh_promotion.core import missing as gaps
@@ -81,7 +87,7 @@ def _explain(config: Config, full_name: str) -> dict[str, Any]:
 
     owner, name = full_name.split("/")
     requester = repository_requester(config, owner, name, EXPLAIN_BUDGET)
-    gateway = read_only(requester, owner, name)
+    gateway = read_only(requester, owner, name, *([clock] if clock else []))
     reader = SnapshotReader(requester, owner, name, RateLimit(), config.github.api_url)
     repository = reader.repository()
     path = promotion_path(repository, config.promotion)
@@ -103,8 +109,30 @@ def _explain(config: Config, full_name: str) -> dict[str, Any]:
             if needs_merges(facts):
                 facts = facts._replace(merges=reader.merges_into(source))
             needs = gaps.requirements(gateway.branch_rules(target))
-        steps.append(explain_step(facts, comparison, needs))
+        step = explain_step(facts, comparison, needs)
+        steps.append(_with_gates(step, repository, request, gateway, config))
     return document(full_name, path.stages, from_property, steps)
+
+
+def _with_gates(
+    step: dict[str, Any], repository: Any, request: Any, gateway: Any, config: Config
+) -> dict[str, Any]:
+    """The step with its gates (docs/gates.md): soak left, an open freeze window and
+    when it closes, the stopped line, an open hold issue; ``next`` says the one that
+    keeps a request back."""
+    from gh_promotion.core import gates, gating
+    from gh_promotion.core.decide import read_repo
+
+    if step["state"] in ("level", "source_missing", "target_missing"):
+        step["gates"] = None
+        return step
+    repo = read_repo({"repository": repository}, config)  # the path and the stopped line
+    found = gating.explain_gates(repo, step["source"], step["target"], request, gateway, config)
+    step["gates"] = gates.describe(found)
+    verdict = found.verdict
+    if verdict.status is not None and step["state"] in ("ready", "waiting"):
+        step["next"] = f"{verdict.reason}; then: {step['next']}"
+    return step
 
 
 def render(document: Mapping[str, Any]) -> str:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from gh_promotion.config.errors import ConfigError
@@ -35,12 +36,14 @@ from gh_promotion.core.assess import (
     settled,
 )
 from gh_promotion.core.errors import GitHubRefusal, GitHubUnavailable, NotFound
+from gh_promotion.core.gates import stop_the_line_values
 from gh_promotion.core.intents import Repo
 from gh_promotion.core.path import custom_properties, is_true, promotion_path
 from gh_promotion.core.result import Result, Status, Write
 from gh_promotion.core.sweep import EVENT, Nothing, intent_for
 
 log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]  # aware, UTC: the time the gates read
 
 REPOSITORY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
 # Writes after which a branch stands at the write's sha (its ``detail``).
@@ -61,14 +64,16 @@ class Target(NamedTuple):
 
 
 def sweep_repositories(
-    config: Config, repositories: Sequence[str], *, dry_run: bool
+    config: Config, repositories: Sequence[str], *, dry_run: bool, clock: Clock | None = None
 ) -> list[Result]:
     """One Result per ``source → target`` pair of each repository (``OWNER/REPO``).
 
     ``repositories`` empty: every repository the configuration names
     (``reconcile.repositories``), else every repository of every installation
     of the App. Raises :class:`ConfigError` for a misspelt or unknown
-    repository, or for token auth without a list, before any write.
+    repository, or for token auth without a list, before any write. ``clock``:
+    the time the gates read (docs/gates.md), the system's unless a test hands
+    the simulator's.
     """
     if dry_run:
         config = config._replace(promotion=config.promotion._replace(dry_run=True))
@@ -82,7 +87,7 @@ def sweep_repositories(
         if stop:
             results.append(_result(target, Status.SKIPPED, stop))
             continue
-        results += _sweep_repository(config, target, rate)
+        results += _sweep_repository(config, target, rate, clock)
     return results
 
 
@@ -158,7 +163,9 @@ def _under_floor(config: Config, rate: Any) -> str:
 # -- one repository ---------------------------------------------------------------------
 
 
-def _sweep_repository(config: Config, target: Target, rate: Any) -> list[Result]:
+def _sweep_repository(
+    config: Config, target: Target, rate: Any, clock: Clock | None
+) -> list[Result]:
     from gh_promotion.gateway.client import requester_for
     from gh_promotion.gateway.snapshot import SnapshotReader
 
@@ -173,7 +180,7 @@ def _sweep_repository(config: Config, target: Target, rate: Any) -> list[Result]
         repo = _repo(config, target, repository)
         branches, pulls = reader.branches(), reader.open_pulls()
         own = own_feedback(config, repo.path)
-        writer = _Writer(config, repo, requester)
+        writer = _Writer(config, repo, requester, clock)
         for source, next_stage in every_step(repo.path):
             facts = StepFacts(repo.path, source, next_stage, branches, pulls, own=own)
             result = writer.carry(_read(reader, facts))
@@ -199,6 +206,9 @@ def _repo(config: Config, target: Target, repository: dict[str, Any]) -> Repo:
         installation_id=target.installation_id,
         path=promotion_path(repository, config.promotion),
         drafts_enabled=is_true(custom_properties(repository).get(draft_key)),
+        stop_the_line=stop_the_line_values(
+            custom_properties(repository).get(config.promotion.stop_the_line_key)
+        ),
     )
 
 
@@ -238,8 +248,8 @@ class _Writer:
     """Carries out each step's intent through one gateway per repository, so that a dry
     run's later steps see the branches its earlier steps planned to create."""
 
-    def __init__(self, config: Config, repo: Repo, requester: Any) -> None:
-        from gh_promotion.gateway.github import RepositoryGateway
+    def __init__(self, config: Config, repo: Repo, requester: Any, clock: Clock | None) -> None:
+        from gh_promotion.gateway.github import RepositoryGateway, system_clock
 
         self._config, self._repo = config, repo
         self._writes: list[Write] = []
@@ -249,6 +259,7 @@ class _Writer:
             repo.name,
             record=lambda write: self._writes.append(write),
             dry_run=config.promotion.dry_run,
+            clock=clock or system_clock,
         )
 
     def carry(self, facts: StepFacts) -> Result:

@@ -13,6 +13,8 @@ skipped delivery loads neither requests, PyGithub nor boto3 (cold start).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -25,11 +27,21 @@ if TYPE_CHECKING:
     from gh_promotion.core.ports import Record, Repository
 
 
-class GitHubApp:
-    """GitHub as the configuration says to reach it (``github.*``): implements the core's port."""
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
 
-    def __init__(self, config: Config) -> None:
+
+class GitHubApp:
+    """GitHub as the configuration says to reach it (``github.*``): implements the core's port.
+
+    ``clock`` is the time the gates of docs/gates.md read (soak, freeze windows):
+    the system's, or — in a test — the simulator's, so GitHub's timestamps and
+    gh-promotion's now agree without sleeping.
+    """
+
+    def __init__(self, config: Config, clock: Callable[[], datetime] = system_clock) -> None:
         self._config = config
+        self._clock = clock
 
     def repository(
         self, owner: str, name: str, installation_id: int | None, record: Record
@@ -39,7 +51,9 @@ class GitHubApp:
 
         requester = requester_for(self._config, installation_id)
         dry_run = self._config.promotion.dry_run
-        return RepositoryGateway(requester, owner, name, record=record, dry_run=dry_run)
+        return RepositoryGateway(
+            requester, owner, name, record=record, dry_run=dry_run, clock=self._clock
+        )
 
     def own_app_id(self) -> str | None:
         github = self._config.github

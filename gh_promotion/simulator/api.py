@@ -278,6 +278,7 @@ def create_app(svc: Services) -> Flask:
         routes_app,
         routes_control,
         routes_hook,
+        routes_issues,
         routes_pulls,
         routes_reads,
         routes_repos,
@@ -302,7 +303,7 @@ def create_app(svc: Services) -> Flask:
         routes_status,
         routes_reads,
     )
-    for module in (*modules, routes_control):
+    for module in (*modules, routes_issues, routes_control):
         app.register_blueprint(module.blueprint)
     return app
 

@@ -7,10 +7,9 @@ capped at 65535 characters.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from gh_promotion.simulator import ci_events, views
+from gh_promotion.simulator import ci_events, clock, views
 from gh_promotion.simulator.auth import Identity
 from gh_promotion.simulator.errors import ApiError, not_found
 from gh_promotion.simulator.model import CheckRun, Repository, next_id
@@ -75,7 +74,7 @@ def _apply(run: CheckRun, body: dict[str, Any]) -> None:
     elif body.get("status") is not None:
         run.status = body["status"]
     if run.status == "completed" and run.completed_at is None:
-        run.completed_at = time.time()
+        run.completed_at = clock.now()
     for key in ("name", "details_url", "external_id"):
         if body.get(key) is not None:
             setattr(run, key, body[key])

@@ -6,10 +6,9 @@ payloads carry what GitHub's do, shaped like the octokit/webhooks examples.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from gh_promotion.simulator import views
+from gh_promotion.simulator import clock, views
 from gh_promotion.simulator.model import (
     ACTIONS_APP,
     Actor,
@@ -51,7 +50,7 @@ def complete_check_suite(
         full, branch, info = _commit_facts(world, repo, sha)
         suite_id = world.suite_id(repo, full, app)
         api = f"{world.base}/repos/{repo.full_name}"
-        now = iso(time.time())
+        now = iso(clock.now())
         suite = {
             "id": suite_id,
             "node_id": views.node_id("CheckSuite", suite_id),
@@ -84,7 +83,7 @@ def complete_workflow_run(
         api = f"{world.base}/repos/{repo.full_name}"
         run_url = f"{api}/actions/runs/{run_id}"
         suite_id = world.suite_id(repo, full, None)
-        now = iso(time.time())
+        now = iso(clock.now())
         run = {
             "id": run_id,
             "name": name,
@@ -143,7 +142,7 @@ def complete_workflow_run(
 def _job_check_run(repo: Repository, sha: str, name: str, conclusion: str, suite_id: int) -> None:
     """A workflow run's job, as GitHub shows it: a check run of the GitHub Actions App
     in the run's check suite (no event: gh-promotion subscribes to none of its kind)."""
-    now = time.time()
+    now = clock.now()
     run = CheckRun(
         next_id(),
         sha,
@@ -167,7 +166,7 @@ def create_deployment_status(
         deployment_id, status_id = next_id(), next_id()
         api = f"{world.base}/repos/{repo.full_name}"
         deployment_url = f"{api}/deployments/{deployment_id}"
-        now = iso(time.time())
+        now = iso(clock.now())
         creator = views.actor(world.base, who)
         deployment = {
             "url": deployment_url,

@@ -10,6 +10,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 
+from gh_promotion.simulator import clock
 from gh_promotion.simulator.gitstore import GitStore
 
 _ids = itertools.count(1000)
@@ -93,9 +94,10 @@ class PullRequest:
     merged_by: str | None = None
     merge_commit_sha: str | None = None
     closed_at: float | None = None
-    created_at: float = field(default_factory=time.time)
-    updated_at: float = field(default_factory=time.time)
+    created_at: float = field(default_factory=clock.now)
+    updated_at: float = field(default_factory=clock.now)
     reviews: list[Review] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -107,7 +109,7 @@ class CommitStatus:
     description: str | None
     target_url: str | None
     creator: str
-    created_at: float = field(default_factory=time.time)
+    created_at: float = field(default_factory=clock.now)
 
 
 @dataclass
@@ -122,8 +124,39 @@ class CheckRun:
     external_id: str | None = None
     details_url: str | None = None
     output: dict = field(default_factory=dict)
-    started_at: float = field(default_factory=time.time)
+    started_at: float = field(default_factory=clock.now)
     completed_at: float | None = None
+
+
+@dataclass
+class Issue:
+    """An issue (not a pull request: those keep their own record and share the numbers)."""
+
+    id: int
+    number: int
+    title: str
+    body: str | None
+    login: str
+    labels: list[str] = field(default_factory=list)
+    state: str = "open"
+    state_reason: str | None = None
+    closed_by: str | None = None
+    created_at: float = field(default_factory=clock.now)
+    updated_at: float = field(default_factory=clock.now)
+    closed_at: float | None = None
+
+
+@dataclass(frozen=True)
+class RefActivity:
+    """One change of a branch, as `GET /repos/{o}/{r}/activity` lists it."""
+
+    id: int
+    ref: str
+    before: str
+    after: str
+    activity_type: str  # push, force_push, branch_creation, branch_deletion, pr_merge
+    login: str
+    timestamp: float
 
 
 @dataclass(frozen=True)
@@ -167,12 +200,15 @@ class Repository:
     workflow_runs: list[dict] = field(default_factory=list)  # newest first, as GitHub lists them
     deployments: list[dict] = field(default_factory=list)  # newest first
     deployment_statuses: dict[int, list[dict]] = field(default_factory=dict)  # newest first
-    created_at: float = field(default_factory=time.time)
-    pushed_at: float = field(default_factory=time.time)
+    created_at: float = field(default_factory=clock.now)
+    pushed_at: float = field(default_factory=clock.now)
+    issues: dict[int, Issue] = field(default_factory=dict)
+    activity: list[RefActivity] = field(default_factory=list)
 
     @property
     def full_name(self) -> str:
         return f"{self.owner}/{self.name}"
 
     def next_number(self) -> int:
-        return max(self.pulls, default=0) + 1
+        """Issues and pull requests share one sequence of numbers, as on GitHub."""
+        return max([*self.pulls, *self.issues], default=0) + 1

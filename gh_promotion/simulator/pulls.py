@@ -6,10 +6,9 @@ Following branches (synchronize, merged when the base contains the head) happens
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
-from gh_promotion.simulator import views
+from gh_promotion.simulator import clock, views
 from gh_promotion.simulator.errors import (
     ApiError,
     invalid_field,
@@ -84,7 +83,7 @@ def update(
                 setattr(pr, key, changes[key])
         if "base" in changes:
             pr.base_ref = changes["base"]
-        pr.updated_at = time.time()
+        pr.updated_at = clock.now()
         if changes.get("state") == "closed" and pr.state == "open":
             world.close_pull(repo, pr, who, merged=False)
         elif changes.get("state") == "open" and pr.state == "closed":
@@ -98,7 +97,7 @@ def mark_ready_for_review(world: World, repo: Repository, pr: PullRequest, who: 
     with world.lock:
         if pr.draft:
             pr.draft = False
-            pr.updated_at = time.time()
+            pr.updated_at = clock.now()
             world.pull_event(repo, pr, "ready_for_review", who)
 
 
@@ -141,7 +140,7 @@ def submit_review(
                 "Unprocessable Entity",
                 errors=["Commit id is not part of the pull request"],
             )
-        item = Review(next_id(), who.login, states[event], sha, body, time.time())
+        item = Review(next_id(), who.login, states[event], sha, body, clock.now())
         pr.reviews.append(item)
         payload = {
             "action": "submitted",

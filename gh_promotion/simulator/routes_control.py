@@ -38,6 +38,15 @@ def _required(data: dict, *keys: str) -> None:
         raise ApiError(422, f"missing field(s): {', '.join(missing)}")
 
 
+@blueprint.post("/clock")
+def advance_clock():
+    """`{"advance": seconds}`: move GitHub's time forward (for a process under test)."""
+    data = body()
+    _required(data, "advance")
+    offset = _sim().advance_clock(float(data["advance"]))
+    return json_response({"offset": offset, "now": _sim().clock.now()})
+
+
 @blueprint.post("/tokens")
 def create_token():
     data = body()

@@ -15,9 +15,10 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from gh_promotion.simulator import checks, ci_events, pulls, rulesets, statuses, views
+from gh_promotion.simulator import checks, ci_events, issues, pulls, rulesets, statuses, views
 from gh_promotion.simulator.api import Services, create_app
 from gh_promotion.simulator.auth import TokenBook
+from gh_promotion.simulator.clock import CLOCK, SimClock
 from gh_promotion.simulator.hook_log import HookDelivery
 from gh_promotion.simulator.model import Actor, Protection, Repository, SimApp
 from gh_promotion.simulator.traffic import Fault, LoggedRequest, Traffic
@@ -71,6 +72,7 @@ class Simulator:
             self._server.server_close()
             self._server = None
         self.webhooks.stop()
+        CLOCK.reset()
         shutil.rmtree(self.world.root, ignore_errors=True)
 
     def __enter__(self) -> Simulator:
@@ -87,6 +89,18 @@ class Simulator:
                 "the simulator is not started: use `with Simulator() as sim` or .start()"
             )
         return self._url
+
+    # ----------------------------------------------------------------- time
+
+    @property
+    def clock(self) -> SimClock:
+        """GitHub's clock: every timestamp the simulator writes; hand ``clock.now`` to the
+        code under test so both agree (docs/simulator.md#time)."""
+        return CLOCK
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move GitHub's time forward without sleeping; returns the total offset."""
+        return CLOCK.advance(seconds)
 
     # ----------------------------------------------------------------- credentials
 
@@ -459,6 +473,37 @@ class SimRepository:
     def pull_request(self, number: int) -> dict:
         with self._world.lock:
             return self._world.pull_json(self.state, self._world.pull(self.state, number))
+
+    def add_labels(self, number: int, *labels: str) -> None:
+        """Label an issue or a pull request (as `POST /issues/{n}/labels`)."""
+        with self._world.lock:
+            issues.add_labels(issues.find(self.state, number), list(labels))
+
+    def create_issue(self, title: str, body: str = "", labels: tuple[str, ...] = ()) -> int:
+        with self._world.lock:
+            return issues.create(self.state, title, body, list(labels), Actor(self.owner)).number
+
+    def issues(self, state: str = "open", labels: str | None = None) -> list[dict]:
+        """Issues (not pull requests) as `GET /issues` shows them, newest first."""
+        with self._world.lock:
+            found = issues.listed(self.state, state, labels)
+            return [
+                issues.view(self._world.base, self.state, item)
+                for item in found
+                if item.number in self.state.issues
+            ]
+
+    def close_issue(self, number: int, login: str | None = None) -> None:
+        with self._world.lock:
+            issue = self.state.issues[number]
+            issues.update(self.state, issue, {"state": "closed"}, self._actor(login))
+
+    def activity(self, branch: str) -> list[dict]:
+        """`GET /activity?ref=refs/heads/{branch}`, newest first."""
+        with self._world.lock:
+            ref = f"refs/heads/{branch}"
+            entries = [e for e in reversed(self.state.activity) if e.ref == ref]
+            return [issues.activity_view(self._world.base, e) for e in entries]
 
     def pull_requests(self, state: str = "open") -> list[dict]:
         """Pull requests as `GET /pulls/{n}` shows them, newest first."""

@@ -323,7 +323,7 @@ def pull_request_simple(
         "assignees": [],
         "requested_reviewers": [],
         "requested_teams": [],
-        "labels": [],
+        "labels": [label(base, repo, name) for name in pr.labels],
         "milestone": None,
         "draft": pr.draft,
         "commits_url": f"{url}/commits",
@@ -421,6 +421,7 @@ def app(base: str, sim_app: SimApp, owner: str = "sim") -> dict[str, Any]:
             "metadata": "read",
             "pull_requests": "write",
             "statuses": "write",
+            "issues": "write",
         },
         "events": ["push", "pull_request", "pull_request_review", "status", "check_suite"],
         "installations_count": 0,
@@ -465,6 +466,20 @@ def minimal_pull(base: str, repo: Repository, pr: PullRequest, base_sha: str) ->
         "number": pr.number,
         "head": {"ref": pr.head_ref, "sha": pr.head_sha, "repo": short_repo},
         "base": {"ref": pr.base_ref, "sha": base_sha, "repo": short_repo},
+    }
+
+
+def label(base: str, repo: Repository, name: str) -> dict[str, Any]:
+    """A label as issues and pull requests carry it (colour and id stable per name)."""
+    ident = zlib.crc32(f"{repo.id}:{name}".encode())
+    return {
+        "id": ident,
+        "node_id": node_id("Label", ident),
+        "url": f"{base}/repos/{repo.full_name}/labels/{name}",
+        "name": name,
+        "color": f"{ident % 0xFFFFFF:06x}",
+        "default": False,
+        "description": None,
     }
 
 

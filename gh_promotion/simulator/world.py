@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gh_promotion.simulator import rulesets, views
+from gh_promotion.simulator import clock, rulesets, views
 from gh_promotion.simulator.auth import TokenBook
 from gh_promotion.simulator.errors import (
     ApiError,
@@ -26,6 +25,7 @@ from gh_promotion.simulator.model import (
     Actor,
     Protection,
     PullRequest,
+    RefActivity,
     Repository,
     SimApp,
     next_id,
@@ -149,9 +149,34 @@ class World:
             else:
                 repo.branches[branch] = sha
             repo.git.update_ref(branch, sha)
-            repo.pushed_at = time.time()
+            repo.pushed_at = clock.now()
+            self._record_activity(repo, branch, before, sha, who)
             self._emit_push(repo, branch, before, sha, who)
             self._follow_branch(repo, branch, before, sha, who)
+
+    def _record_activity(
+        self, repo: Repository, branch: str, before: str | None, after: str | None, who: Actor
+    ) -> None:
+        """What `GET /activity` lists for this change (a fast-forward of a pull request's
+        base to its head is still a push there: GitHub says pr_merge only for its own merges)."""
+        if before is None:
+            kind = "branch_creation"
+        elif after is None:
+            kind = "branch_deletion"
+        elif repo.git.is_ancestor(before, after):
+            kind = "push"
+        else:
+            kind = "force_push"
+        entry = RefActivity(
+            next_id(),
+            f"refs/heads/{branch}",
+            before or ZERO_SHA,
+            after or ZERO_SHA,
+            kind,
+            who.login,
+            clock.now(),
+        )
+        repo.activity.append(entry)
 
     def _emit_push(
         self, repo: Repository, branch: str, before: str | None, after: str | None, who: Actor
@@ -210,7 +235,7 @@ class World:
                     self.close_pull(repo, pr, who, merged=False)
                     continue
                 pr.head_sha = after
-                pr.updated_at = time.time()
+                pr.updated_at = clock.now()
                 self.pull_event(repo, pr, "synchronize", who, before=before, after=after)
             if pr.base_ref == branch and after is None:
                 self.close_pull(repo, pr, who, merged=False)
@@ -228,7 +253,7 @@ class World:
 
     def close_pull(self, repo: Repository, pr: PullRequest, who: Actor, merged: bool) -> None:
         pr.state = "closed"
-        pr.closed_at = pr.updated_at = time.time()
+        pr.closed_at = pr.updated_at = clock.now()
         if merged:
             pr.merged, pr.merged_at, pr.merged_by = True, pr.closed_at, who.login
         self.pull_event(repo, pr, "closed", who)

@@ -52,6 +52,12 @@ PROMISED = {
         "PROMOTION_ROLLBACK_CASCADE_STAGES",
         "promotion-rollback-cascade-stages",
     ),
+    "promotion.rollback.hold": ("PROMOTION_ROLLBACK_HOLD", "promotion-rollback-hold"),
+    "promotion.soak": ("PROMOTION_SOAK", None),
+    "promotion.soak_mode": ("PROMOTION_SOAK_MODE", None),
+    "promotion.freeze": ("PROMOTION_FREEZE", None),
+    "promotion.stop_the_line_key": ("PROMOTION_STOP_THE_LINE_KEY", None),
+    "promotion.override_label": ("PROMOTION_OVERRIDE_LABEL", None),
     "promotion.feedback.commit_status.enabled": (
         "FEEDBACK_COMMIT_STATUS",
         "feedback-commit-status",

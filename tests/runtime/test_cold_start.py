@@ -23,6 +23,8 @@ HEAVY = ("github", "boto3", "botocore", "flask", "mangum", "a2wsgi", "click", "y
 # Building classes costs a cold start too: the config, intents and results are
 # NamedTuples, so a ping or a skip never even imports dataclasses (~6 ms with inspect).
 HEAVY += ("dataclasses",)
+# Freeze windows' cron schedules load croniter only when one is configured.
+HEAVY += ("croniter",)
 # The service's /metrics needs prometheus_client; a Lambda writes its metrics as EMF with json.
 HEAVY += ("prometheus_client",)
 

@@ -79,7 +79,7 @@ def test_latency_slows_every_request(sim, token, repo):
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("GET", "/repos/{repo}/issues"),
+        ("GET", "/repos/{repo}/milestones"),
         ("GET", "/user"),
         ("PUT", "/repos/{repo}/pulls/1/merge"),
         ("DELETE", "/repos/{repo}"),
