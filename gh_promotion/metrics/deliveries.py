@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from gh_promotion.config.model import SUPPORTED_EVENTS, Config
@@ -22,7 +23,6 @@ from gh_promotion.metrics.catalog import (
     PROMOTIONS,
     Sample,
 )
-from gh_promotion.metrics.lead_time import parse_time
 
 KNOWN_EVENTS = frozenset((*SUPPORTED_EVENTS, "ping"))
 OTHER_EVENT = "other"  # GitHub's other events (installation, meta, …) and names it never sends
@@ -114,12 +114,23 @@ def arrival(payload: Any, source: str, config: Config) -> float | None:
         return None
     opened = parse_time(_dig(payload, "pull_request", "created_at"))
     if _is_first_stage(payload, source, config):
-        committed = parse_time(_commitparse_time(payload))
+        committed = parse_time(_commit_time(payload))
         return committed if committed is not None else opened
     return opened
 
 
-def _commitparse_time(payload: Mapping[str, Any]) -> Any:
+def parse_time(value: Any) -> float | None:
+    """GitHub's ISO 8601 time (``Z`` or an offset) as Unix seconds; None when it is not one."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.timestamp() if moment.tzinfo is not None else None
+
+
+def _commit_time(payload: Mapping[str, Any]) -> Any:
     return (
         _dig(payload, "check_suite", "head_commit", "timestamp")
         or _dig(payload, "workflow_run", "head_commit", "timestamp")

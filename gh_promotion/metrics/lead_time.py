@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any, NamedTuple
+
+from gh_promotion.metrics.deliveries import parse_time
 
 TITLE = re.compile(r"^Promote (\S+) to (\S+)$")
 SIGNATURE = "Opened by gh-promotion."  # the last words of every body it writes
@@ -174,14 +175,3 @@ def parse_since(text: str) -> float:
         raise ValueError(f"--since {text!r}: give a positive number of m, h, d or w (e.g. 30d)")
     unit = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}[match.group(2)]
     return int(match.group(1)) * unit
-
-
-def parse_time(value: Any) -> float | None:
-    """GitHub's ISO 8601 time as Unix seconds; None when it is not one."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.timestamp() if moment.tzinfo is not None else None

@@ -84,7 +84,7 @@ def closed_pulls(
 
 def _read(config: Config, repository: str, since: float) -> tuple[list[dict[str, Any]], bool]:
     from gh_promotion.gateway.client import requester_for
-    from gh_promotion.metrics.lead_time import parse_time
+    from gh_promotion.metrics.deliveries import parse_time
 
     owner, name = repository.split("/")
     installation = _installation(config, owner, name)
