@@ -251,9 +251,11 @@ def _escape_lone_surrogates(line: str) -> str:
     Outside string values JSON has only ASCII, so every match is inside a string,
     where ``\\udXXX`` decodes back to the same character.
     """
-    if line.isascii():
+    try:
+        line.encode("utf-8")  # in C, and fails only on a lone surrogate
         return line
-    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
 
 
 class JsonLinesHandler(logging.StreamHandler):  # type: ignore[type-arg]

@@ -166,7 +166,9 @@ def _log_delivery(delivery: Delivery, handled: Handled, duration_ms: float) -> N
         level = logging.ERROR
     elif outcome.status >= 400 or (result is not None and not result.ok):
         level = logging.WARNING
-    message = f"{delivery.event} {delivery.delivery_id} → {fields['status']}: {fields['reason']}"
+    # The delivery id is a field of its own: a message without it repeats from one
+    # delivery to the next, so its redaction is remembered (gh_promotion.log).
+    message = f"{delivery.event} → {fields['status']}: {fields['reason']}"
     # An unexpected error's traceback rides on this line rather than on one of its own.
     error = handled.error
     exc_info = (type(error), error, error.__traceback__) if error else None
