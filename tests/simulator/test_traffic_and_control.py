@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -159,12 +160,15 @@ def test_simulator_runs_as_its_own_process():
         assert process.wait(timeout=10) == 0
 
 
-def test_a_simulator_starts_and_stops_fast():
-    started = time.monotonic()
+def test_a_simulator_serves_on_loopback_and_lets_its_port_go_when_stopped():
+    """How fast it starts is a bench figure, not a test's (timed tests flake under load)."""
     with Simulator() as fresh:
         assert fresh.api_url.startswith("http://127.0.0.1:")
-        assert time.monotonic() - started < 0.5
-    assert time.monotonic() - started < 1.0
+        port = int(fresh.api_url.rsplit(":", 1)[1].split("/")[0])
+        answer = requests.get(f"{fresh.api_url}/no-such-route", timeout=5)
+        assert (answer.status_code, answer.json()["message"]) == (404, "Not Found")
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
 
 
 def test_pygithub_retry_recognises_the_rate_limit_fault(sim, token, repo):
