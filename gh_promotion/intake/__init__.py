@@ -8,10 +8,28 @@
 Pure functions, no web framework and no I/O: the shells in ``runtime/`` hand
 in what they received and get back a delivery or an :class:`IntakeError`
 carrying the 4xx status to answer with.
+
+The names below are loaded on first use: an EventBridge event needs no
+signature, and importing ``hmac`` (OpenSSL) would cost its cold start ~3 ms.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
 from gh_promotion.intake.errors import IntakeError
-from gh_promotion.intake.request import read_delivery
-from gh_promotion.intake.signature import sign, verify_signature
+
+_LAZY = {
+    "read_delivery": "gh_promotion.intake.request",
+    "sign": "gh_promotion.intake.signature",
+    "verify_signature": "gh_promotion.intake.signature",
+}
 
 __all__ = ["IntakeError", "read_delivery", "sign", "verify_signature"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_LAZY[name]), name)
