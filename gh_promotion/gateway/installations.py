@@ -28,11 +28,11 @@ class Installation(NamedTuple):
 
 def installations(config: Config, budget: float) -> list[Installation]:
     """Every installation of the App (not the suspended ones: they can do nothing)."""
-    from gh_promotion.gateway.client import _app_auth
+    from gh_promotion.gateway.client import app_jwt
     from gh_promotion.gateway.http import Http
 
     http = Http(config.github.api_url)
-    app_auth = _app_auth(config.github)
+    jwt = app_jwt(config.github)
     clock, hold = Budget(budget), Hold("the App")
     found: list[Installation] = []
     url: str | None = "/app/installations"
@@ -40,9 +40,7 @@ def installations(config: Config, budget: float) -> list[Installation]:
     try:
         while url is not None:
             try:
-                response = send(
-                    http, hold, clock, "GET", url, f"Bearer {app_auth.token}", params=params
-                )
+                response = send(http, hold, clock, "GET", url, f"Bearer {jwt()}", params=params)
             except Unauthorized as refused:
                 raise CredentialsRejected(
                     f"GitHub rejected the App's credentials ({refused.message}) listing its"

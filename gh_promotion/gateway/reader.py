@@ -15,7 +15,7 @@ from urllib.parse import quote
 from gh_promotion.config.model import Config
 from gh_promotion.core.errors import NotFound
 from gh_promotion.gateway.budget import Budget
-from gh_promotion.gateway.client import _app_auth, requester_for
+from gh_promotion.gateway.client import app_jwt, requester_for
 from gh_promotion.gateway.github import Clock, RepositoryGateway, system_clock
 from gh_promotion.gateway.http import Http
 from gh_promotion.gateway.ratelimit import Hold
@@ -50,7 +50,7 @@ def installation_of(config: Config, owner: str, name: str, budget: float) -> int
     http = Http(github.api_url)
     url = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}/installation"
     try:
-        jwt = _app_auth(config.github).token
+        jwt = app_jwt(config.github)()
         response = send(http, Hold("the App"), Budget(budget), "GET", url, f"Bearer {jwt}")
     except NotFound:
         raise UnknownRepository(

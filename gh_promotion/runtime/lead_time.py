@@ -41,6 +41,7 @@ def report_lead_time(config: Config, repository: str, since_text: str, as_json: 
         return _fail(str(exc), EXIT_BAD_INPUT)
     from gh_promotion.core.errors import GitHubRefusal
     from gh_promotion.errors import PromotionError
+    from gh_promotion.gateway.reader import UnknownRepository
 
     since = time.time() - window
     try:
@@ -49,6 +50,8 @@ def report_lead_time(config: Config, repository: str, since_text: str, as_json: 
         return _fail(exc.answer(), EXIT_BAD_INPUT if exc.status < 500 else EXIT_FAILED)
     except GitHubRefusal as refusal:  # not found, no access: one line, no traceback
         return _fail(f"GitHub refused reading {repository}'s pull requests: {refusal.message}")
+    except UnknownRepository as unknown:  # the App's installation lookup found none
+        return _fail(f"GitHub refused reading {repository}'s pull requests: {unknown}")
     promotions = promotions_from(pulls, since)
     stages = lead_times(promotions)
     order = path_order(promotions)
@@ -83,12 +86,11 @@ def closed_pulls(
 
 
 def _read(config: Config, repository: str, since: float) -> tuple[list[dict[str, Any]], bool]:
-    from gh_promotion.gateway.client import requester_for
+    from gh_promotion.gateway.reader import repository_requester
     from gh_promotion.metrics.deliveries import parse_time
 
     owner, name = repository.split("/")
-    installation = _installation(config, owner, name)
-    requester = requester_for(config, installation, budget=BUDGET_SECONDS)
+    requester = repository_requester(config, owner, name, BUDGET_SECONDS)
     url: str | None = f"/repos/{owner}/{name}/pulls"
     params: dict[str, Any] | None = {
         "state": "closed",
@@ -106,32 +108,6 @@ def _read(config: Config, repository: str, since: float) -> tuple[list[dict[str,
         if url is None or oldest is None or oldest < since:
             return pulls, False
     return pulls, True
-
-
-def _installation(config: Config, owner: str, name: str) -> int | None:
-    """The installation that reaches the repository (App auth: one request)."""
-    if config.github.auth_mode == "token":
-        return None
-    from gh_promotion.gateway.budget import Budget
-    from gh_promotion.gateway.client import _app_auth
-    from gh_promotion.gateway.http import Http
-    from gh_promotion.gateway.ratelimit import Hold
-    from gh_promotion.gateway.requester import send
-
-    http = Http(config.github.api_url, "app")
-    try:
-        jwt = _app_auth(config.github).token
-        answer = send(
-            http,
-            Hold("the App"),
-            Budget(BUDGET_SECONDS),
-            "GET",
-            f"/repos/{owner}/{name}/installation",
-            f"Bearer {jwt}",
-        )
-    finally:
-        http.close()
-    return int(answer.data["id"])
 
 
 def _next(headers: dict[str, Any]) -> str | None:
